@@ -58,7 +58,7 @@ def java_home() -> Path:
 def _mvn() -> str:
     mvn = shutil.which("mvn")
     if not mvn:
-        raise StackError("Maven is not installed: install it (e.g. apt-get install maven) to fetch Kafka and Elasticsearch")
+        raise StackError("Maven is not installed: install it (apt-get install maven) to fetch Kafka and Elasticsearch")
     return mvn
 
 
