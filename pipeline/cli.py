@@ -72,9 +72,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _hoist_global_options(argv: list[str]) -> list[str]:
+    """Accept `--config`/`--log-level` anywhere (`depeche run --config P` as well as before the command)."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name = arg.split("=", 1)[0]
+        if name in ("--config", "--log-level"):
+            if "=" in arg:
+                hoisted.append(arg)
+            elif i + 1 < len(argv):
+                hoisted += [arg, argv[i + 1]]
+                i += 1
+            else:
+                rest.append(arg)  # let argparse report the missing value
+        else:
+            rest.append(arg)
+        i += 1
+    return hoisted + rest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_hoist_global_options(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
