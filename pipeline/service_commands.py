@@ -29,7 +29,65 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    import threading
+
+    from pipeline import stack
+    from pipeline.config import config_path, load_settings
+    from pipeline.demo import FeedServer, bundled_articles, wait_for_documents, write_demo_config
+    from pipeline.service import STAGES, Supervisor
+
+    base_file = config_path(getattr(args, "config", None))
+    base = load_settings(base_file)
+    stack.up(base)
+    articles = bundled_articles()
+    server = FeedServer(articles).start()
+    demo_file = write_demo_config(base.stack_data_dir.parent / "demo", server, base_file)
+    settings = load_settings(demo_file)
+    cli = f".venv/bin/depeche --config {demo_file}"
+    print(f"""
+depeche demo: {len(articles)} real sample articles published as local feeds at {server.base_url}/feeds/
+  namespace '{settings.namespace}' (topics {settings.topic_raw}..., index {settings.index_alias})
+  while it runs, try:
+    {cli} search Loukachenko
+    {cli} quotes --speaker "Alexandre Loukachenko"
+    {cli} status
+    open http://{settings.api.host}:{settings.api.port}/  (search page)
+  Ctrl-C stops it.
+""", flush=True)
+    supervisor = Supervisor(settings, list(STAGES), log_level=args.log_level or "WARNING")
+
+    def progress() -> None:
+        last = [-1]
+
+        def show(count: int) -> None:
+            if count != last[0]:
+                last[0] = count
+                print(f"[demo] {count}/{len(articles)} articles searchable", flush=True)
+
+        done = wait_for_documents(settings, len(articles), timeout=600, progress=show)
+        if done >= len(articles):
+            print(f"[demo] all {done} articles are searchable: try the commands above", flush=True)
+        if args.exit_when_done:
+            supervisor.stopping.set()
+
+    threading.Thread(target=progress, daemon=True).start()
+    try:
+        return supervisor.run()
+    finally:
+        server.stop()
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser(
+        "demo", help="the whole pipeline on bundled sample articles, no internet needed",
+        description="Start the local stack if needed, publish bundled real articles as local feeds, "
+        "run every stage on them (namespace 'demo') and print how to search.",
+    )
+    demo.add_argument("--exit-when-done", action="store_true",
+                      help="stop once every sample article is searchable (for scripts and tests)")
+    demo.set_defaults(func=_demo)
+
     run = sub.add_parser(
         "run", help="run the pipeline stages as a background service",
         description="Run the chosen stages as supervised processes (restarted with backoff if they "

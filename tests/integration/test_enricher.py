@@ -24,11 +24,11 @@ SEED = Path(__file__).resolve().parents[1] / "data" / "gold" / "bfmtv-poutine-mi
 
 def seed_page(tmp: Path) -> Path:
     paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs[3:])
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs[2:])
     (tmp / "seed.html").write_text(
-        f"<html><head><title>{html.escape(paragraphs[2])}</title></head><body>"
+        f"<html><head><title>{html.escape(paragraphs[1])}</title></head><body>"
         f"<nav><a href='/'>Accueil</a> <a href='/int'>International</a></nav>"
-        f"<article><h1>{html.escape(paragraphs[2])}</h1>{body}</article>"
+        f"<article><h1>{html.escape(paragraphs[1])}</h1>{body}</article>"
         f"<footer>© BFMTV</footer></body></html>", encoding="utf-8")
     return tmp
 
