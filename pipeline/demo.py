@@ -100,10 +100,11 @@ class FeedServer:
             return self.rss(path[len("/feeds/"):-len(".xml")]), "application/rss+xml; charset=utf-8"
         return None, "text/plain"
 
-    def rss(self, feed: str) -> str | None:
+    def rss(self, feed: str, limit: int = 50) -> str | None:
+        """The feed's newest `limit` items, like a real site's feed (older ones drop off)."""
         with self._lock:
             items = sorted((a for a in self._articles.values() if a.feed == feed),
-                           key=lambda a: a.published, reverse=True)
+                           key=lambda a: a.published, reverse=True)[:limit]
         if not items:
             return None
         entries = "".join(
