@@ -51,10 +51,10 @@ def watch(es: Elasticsearch, index: str, stop: threading.Event, seen: dict[str, 
     latencies: dict[str, float] = {}
     while not stop.is_set():
         try:
-            hits = es.search(index=index, size=500, sort=[{"_doc": "desc"}],
-                             source=[stamp_field] if stamp_field else False,
-                             query={"range": {stamp_field: {"gte": "now-2m"}}} if stamp_field else None,
-                             )["hits"]["hits"]
+            # Newest first: anything not yet seen is among the latest few hundred.
+            order = [{stamp_field: "desc"}] if stamp_field else [{"_doc": "desc"}]
+            hits = es.search(index=index, size=300, sort=order,
+                             source=[stamp_field] if stamp_field else False)["hits"]["hits"]
         except Exception:  # noqa: BLE001 - the index appears a little after the start
             hits = []
         now = time.time()
