@@ -1,0 +1,277 @@
+"""Named entities of one article: labels normalised across languages, one entity per referent.
+
+Person mentions are clustered by surname so that a later "Poutine" (or "M. Goffin") counts
+toward "Vladimir Poutine"; the canonical form is the fullest mention. Photo credits
+("Konstantin ZAVRAZHIN / SPUTNIK / AFP") are masked before anything is counted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from pipeline.model import Entity
+
+# spaCy's English scheme (OntoNotes) and French scheme (WikiNER) mapped onto ours; numeric
+# and temporal types are not entities for search.
+LABELS = {
+    "PER": "PER", "PERSON": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
+    "MISC": "MISC", "NORP": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC",
+    "LANGUAGE": "MISC", "PRODUCT": "MISC",
+}
+_LEADING_DETERMINERS = frozenset("le la les l' l’ the a an".split())
+_HONORIFICS = frozenset(
+    "m. m mm. mme mmes mlle me mgr pr dr dr. mr mr. mrs mrs. ms ms. miss prof prof. sen sen. rep rep. "
+    "gov gov. cpl cpl. sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp. president "
+    "président présidente minister ministre chief judge juge".split()
+)
+_STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
+_NAME_PARTICLES = frozenset("de du des la le van von der den di da del bin ben al el ibn y e".split())
+# Credit lines: " - Firstname NAME / AGENCY / AFP", "(Sidney Cohen/CBC News)", "[AFP]".
+_CREDIT = re.compile(
+    r"(?:\s[-–—]\s(?=[^\n]*/)[^\n]{0,80}$)|(?:\([^()\n]{0,60}/[^()\n]{0,60}\))|(?:\[[A-Z][^\]\n]{0,30}\])"
+    r"|(?:(?:Photo|Crédit|Credit|Image)s?\s?:[^\n]{0,80}$)",
+    re.MULTILINE,
+)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+@dataclass
+class Mention:
+    start: int  # character offsets in the text
+    end: int
+    text: str
+    label: str
+    group: int = -1  # index into EntityIndex.groups
+
+
+@dataclass
+class Group:
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+    canonical: str = ""
+    gender: str | None = None  # "m"/"f" when a title or determiner told us
+    roles: set[str] = field(default_factory=set)  # role phrases bound to this person (speakers.py)
+
+
+@dataclass
+class EntityIndex:
+    """Entity mentions of one document in text order, grouped by referent."""
+
+    mentions: list[Mention]
+    groups: list[Group]
+
+    def entities(self) -> list[Entity]:
+        """Public records, most mentioned first, ties in order of first appearance."""
+        order = sorted(
+            (g for g in self.groups if g.mentions),
+            key=lambda g: (-len(g.mentions), g.mentions[0].start),
+        )
+        return [Entity(text=g.canonical, label=g.label, count=len(g.mentions)) for g in order]
+
+    def mention_at(self, start: int, end: int, labels: tuple[str, ...] = ("PER",)) -> Mention | None:
+        """First mention overlapping [start, end) with one of the labels."""
+        for m in self.mentions:
+            if m.end > start and m.start < end and self.groups[m.group].label in labels:
+                return m
+            if m.start >= end:
+                break
+        return None
+
+
+def credit_regions(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _CREDIT.finditer(text)]
+
+
+def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
+    """Token range of a clean surface form: no determiners, honorifics, edge punctuation or
+    line breaks. None when nothing name-like is left."""
+    doc = span.doc
+    start, end = span.start, span.end
+    # an entity running over a line break is two things glued by the model: keep the first line
+    for i in range(start, end):
+        if "\n" in doc[i].text or (i > start and "\n" in doc[i - 1].whitespace_):
+            end = i if i > start else end
+            break
+    while start < end and (doc[start].is_punct or doc[start].is_space
+                           or doc[start].lower_ in _LEADING_DETERMINERS):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text != ".":
+        end -= 1
+    if label == "PER":
+        last_title = max((i for i in range(start, end - 1) if doc[i].lower_ in _HONORIFICS
+                          or (doc[i].text.endswith(".") and len(doc[i].text) <= 5)), default=None)
+        if last_title is not None:
+            start = last_title + 1
+        if start > 0 and doc[start - 1].lower_ in _STYLED:
+            start -= 1
+        while end > start and doc[end - 1].text in (".", "'s", "’s"):
+            end -= 1
+        words = [t for t in doc[start:end] if not t.is_punct]
+        if not words or any(t.text[:1].islower() and t.lower_ not in _NAME_PARTICLES for t in words):
+            return None
+    if start >= end or not any(ch.isalpha() for ch in doc[start:end].text):
+        return None
+    return start, end
+
+
+def _gender_hint(doc: Doc, start: int, lex_fem: frozenset[str], lex_masc: frozenset[str]) -> str | None:
+    if start == 0:
+        return None
+    prev = doc[start - 1].lower_
+    if prev in lex_fem:
+        return "f"
+    if prev in lex_masc:
+        return "m"
+    return None
+
+
+_FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
+_MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
+
+
+def build_index(doc: Doc) -> EntityIndex:
+    """Group the entity mentions of a parsed article by real-world referent."""
+    text = doc.text
+    credits = credit_regions(text)
+    raw: list[Mention] = []
+    genders: dict[int, str] = {}
+    for ent in doc.ents:
+        label = LABELS.get(ent.label_)
+        if label is None:
+            continue
+        if any(s <= ent.start_char < e for s, e in credits):
+            continue
+        cleaned = _clean_span(ent, label)
+        if cleaned is None:
+            continue
+        span = doc[cleaned[0]:cleaned[1]]
+        mention = Mention(span.start_char, span.end_char, span.text, label)
+        if label == "PER":
+            gender = _gender_hint(doc, ent.start + (1 if doc[ent.start].lower_ in _HONORIFICS else 0),
+                                  _FEMININE_TITLES, _MASCULINE_TITLES)
+            if doc[ent.start].lower_ in _FEMININE_TITLES:
+                gender = "f"
+            elif doc[ent.start].lower_ in _MASCULINE_TITLES:
+                gender = "m"
+            if gender:
+                genders[len(raw)] = gender
+        raw.append(mention)
+
+    groups: list[Group] = []
+    surname_groups: dict[str, list[int]] = {}  # folded surname -> PER groups, most recent last
+    by_key: dict[str, int] = {}  # folded text -> non-person group
+    # Full names first so that an early bare surname still finds its person.
+    people = [m for m in raw if m.label == "PER"]
+    multi = [m for m in people if len(m.text.split()) > 1]
+    for m in multi:
+        words = m.text.split()
+        surname = fold(words[-1])
+        first = fold(words[0])
+        target = None
+        for gi in reversed(surname_groups.get(surname, [])):
+            other_first = fold(groups[gi].canonical.split()[0])
+            if other_first == first or other_first[:1] == first[:1] or fold(words[0]) in _STYLED:
+                target = gi
+                break
+        if target is None:
+            target = len(groups)
+            groups.append(Group("PER", canonical=m.text))
+            surname_groups.setdefault(surname, []).append(target)
+            for w in words[1:-1]:  # "Bruno Le Maire": "Maire" and "Le Maire" both point here
+                if fold(w) not in _NAME_PARTICLES:
+                    surname_groups.setdefault(fold(w), []).append(target)
+        elif len(m.text) > len(groups[target].canonical) and not m.text.split()[0].lower() in _STYLED - {"sir"}:
+            groups[target].canonical = m.text
+        m.group = target
+    token_keys = {}
+    for gi, g in enumerate(groups):
+        for w in g.canonical.split():
+            token_keys.setdefault(fold(w), gi)
+    for i, m in enumerate(raw):
+        if m.group >= 0:
+            if i in genders:
+                groups[m.group].gender = genders[i]
+            continue
+        key = fold(m.text)
+        words = m.text.split()
+        # a single-word mention of a known person's surname or first name is that person,
+        # whatever label the model gave it (models tag "Poutine" as ORG now and then)
+        gi = None
+        if m.label in ("PER", "ORG", "MISC") and len(words) == 1:
+            candidates = surname_groups.get(key)
+            gi = candidates[-1] if candidates else (token_keys.get(key) if m.label == "PER" else None)
+        if gi is None and m.label == "PER" and len(words) > 1:
+            candidates = surname_groups.get(fold(words[-1]))
+            gi = candidates[-1] if candidates else None
+        if gi is not None:
+            m.group = gi
+            if i in genders:
+                groups[gi].gender = genders[i]
+            continue
+        gi = by_key.get(key)
+        if gi is None:
+            gi = len(groups)
+            groups.append(Group(m.label, canonical=m.text))
+            by_key[key] = gi
+        m.group = gi
+        if i in genders:
+            groups[gi].gender = genders[i]
+    # Each non-person group takes the label most of its mentions got; ties go to places and
+    # organisations over a one-word "person" the model invented ("Kremlin" as PER).
+    for gi, g in enumerate(groups):
+        if g.mentions or g.label == "PER" and gi in {m.group for m in multi}:
+            continue
+    for m in raw:
+        groups[m.group].mentions.append(m)
+    multi_groups = {m.group for m in multi}
+    for gi, g in enumerate(groups):
+        if gi in multi_groups or not g.mentions:
+            continue
+        votes = Counter(m.label for m in g.mentions)
+        best = max(votes.values())
+        tied = [lab for lab, n in votes.items() if n == best]
+        g.label = next((lab for lab in ("LOC", "ORG", "MISC", "PER") if lab in tied), tied[0])
+        surfaces = Counter(m.text for m in g.mentions)
+        g.canonical = max(surfaces, key=lambda s: (surfaces[s], s[:1].isupper()))
+    _add_missed_surnames(doc, groups, raw, credits)
+    mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
+    return EntityIndex(mentions, groups)
+
+
+def _add_missed_surnames(doc: Doc, groups: list[Group], raw: list[Mention],
+                         credits: list[tuple[int, int]]) -> None:
+    """Count capitalised surname tokens of known people that the model did not tag."""
+    surnames: dict[str, int] = {}
+    for gi, g in enumerate(groups):
+        words = g.canonical.split()
+        if g.label == "PER" and len(words) > 1 and len(words[-1]) > 2:
+            surnames.setdefault(words[-1], gi)
+    if not surnames:
+        return
+    covered = [(m.start, m.end) for m in raw]
+    covered.sort()
+    ci = 0
+    for tok in doc:
+        gi = surnames.get(tok.text)
+        if gi is None:
+            continue
+        pos = tok.idx
+        while ci < len(covered) and covered[ci][1] <= pos:
+            ci += 1
+        if ci < len(covered) and covered[ci][0] <= pos < covered[ci][1]:
+            continue
+        if any(s <= pos < e for s, e in credits):
+            continue
+        groups[gi].mentions.append(Mention(pos, pos + len(tok.text), tok.text, "PER", gi))

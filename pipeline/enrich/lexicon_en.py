@@ -1,0 +1,64 @@
+"""English word lists for quotation attribution (data only; the logic lives in speakers.py)."""
+
+from __future__ import annotations
+
+_VERBS = """
+say said says saying tell told tells telling add added adds adding state stated states explain
+explained explains explaining claim claimed claims insist insisted insists argue argued argues
+warn warned warns note noted notes declare declared declares announce announced announces
+write wrote writes written tweet tweeted tweets post posted ask asked asks reply replied replies
+respond responded responds answer answered answers recall recalled recalls acknowledge
+acknowledged acknowledges admit admitted admits conclude concluded concludes continue continued
+continues remark remarked remarks observe observed observes describe described describes
+call called calls urge urged urges suggest suggested suggests confirm confirmed confirms
+deny denied denies promise promised promises predict predicted predicts stress stressed
+stresses emphasise emphasised emphasize emphasized emphasizes emphasises assert asserted asserts
+maintain maintained maintains contend contended contends recount recounted recounts
+shout shouted chant chanted chanting cry cried scream screamed whisper whispered
+joke joked quip quipped complain complained complains charge charged charges
+testify testified testifies report reported reports reiterate reiterated reiterates
+praise praised praises condemn condemned condemns vow vowed vows pledge pledged pledges
+agree agreed agrees boast boasted concede conceded concedes caution cautioned cautions
+""".split()
+
+SPEECH_FORMS: frozenset[str] = frozenset(_VERBS)
+SPEECH_LEMMAS: frozenset[str] = frozenset(
+    """say tell add state explain claim insist argue warn note declare announce write tweet post ask
+    reply respond answer recall acknowledge admit conclude continue remark observe describe urge
+    suggest confirm deny promise predict stress emphasise emphasize assert maintain contend recount
+    shout chant cry scream whisper joke quip complain charge testify reiterate praise condemn vow
+    pledge agree boast concede caution""".split()
+)
+PHRASE_CUES: tuple[tuple[str, ...], ...] = (("went", "on"), ("goes", "on"), ("pointed", "out"), ("points", "out"))
+AUXILIARIES = frozenset("has have had was is will would also then later".split())
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "him": "m", "her": "f"}
+INVERTED_PRONOUNS: dict[str, str | None] = {}
+SOURCE_PREPOSITIONS = ("according to",)
+SKIPPABLE = frozenset(
+    """also then later again further earlier today yesterday monday tuesday wednesday thursday friday
+    saturday sunday on in at last night morning evening afternoon week""".split()
+)
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sen sen. rep rep. gov gov. cpl cpl. "
+                       "sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp.".split())
+WORK_NOUNS = frozenset(
+    """book novel film movie series show programme program album song single record title play article
+    newspaper magazine documentary operation plan campaign report slogan hashtag nickname podcast
+    exhibition festival game episode""".split()
+)
+DETERMINERS = frozenset("the a an this that his her their its".split())
+FEMININE_DETERMINERS: frozenset[str] = frozenset()
+MASCULINE_DETERMINERS: frozenset[str] = frozenset()
+PERSON_TITLES_FEMININE = frozenset("mrs mrs. ms ms. miss madam lady dame".split())
+PERSON_TITLES_MASCULINE = frozenset("mr mr. sir lord".split())
+ROLE_NOUNS = frozenset(
+    """president minister secretary mayor chief spokesman spokeswoman spokesperson leader senator
+    republican democrat governor ambassador commander director chairman chairwoman chair ceo founder
+    lawyer attorney prosecutor judge coach manager premier chancellor king queen pope prince princess
+    counterpart predecessor successor commissioner captain colonel general lieutenant sergeant
+    superintendent inspector sheriff congressman congresswoman representative lawmaker mp
+    candidate nominee professor doctor author""".split()
+)
+SPEECH_NOUNS = frozenset("insistence statement statements words remarks claim claims comments comment "
+                         "assertion warning message speech".split())
+RELATIVE_PRONOUNS = frozenset("who".split())
+INDEFINITE = frozenset("a an".split())

@@ -1,0 +1,587 @@
+"""Who said it: attribution of quotation spans to a speaker's canonical name.
+
+Runs once over a parsed Doc, in text order, so that every resolved speaker can help resolve
+the next pronoun or role noun. For each quotation the evidence is tried from the most to the
+least reliable:
+
+1. an incise inside the quotation («…, a-t-il ajouté. …»);
+2. a cue right after it (", a déclaré X", "X said", "said X", "selon X");
+3. a cue before it in the same sentence ("X a estimé que «…»", "X said: "…"", "selon lui");
+4. a cue later in the same sentence (`"Non", il n'y a pas "…", a-t-il insisté`);
+5. the neighbours: another quotation of the sentence, the previous quotation when this one
+   continues it or fills a paragraph, a heading repeating a quotation of the body;
+6. the person who is the subject of the sentence (short partial quotes: pour "remercier").
+
+A cue's subject is an entity mention, a pronoun (most recent compatible person that was a
+subject or a speaker before the sentence), a relative "qui/who" (the name it follows), or a
+role noun ("le président biélorusse": a person bound to that role by apposition or by an
+earlier attribution, else the most recent compatible person).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+from spacy.tokens import Doc, Token
+
+from pipeline.enrich import lexicon_en, lexicon_fr
+from pipeline.enrich.entities import EntityIndex, fold
+from pipeline.enrich.quotes import QuoteSpan
+
+_SENTENCE_FINAL = frozenset(".!?…")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_PREPOSITIONS = frozenset("de du des d' d’ of the à au aux".split())
+
+
+@dataclass
+class Attribution:
+    span: QuoteSpan
+    speaker: str | None
+    cue: str | None
+    keep: bool = True
+
+
+@dataclass
+class _Ref:
+    kind: str  # "ent", "pron", "rel", "role", "none"
+    token: int  # where the referring expression is
+    group: int = -1
+    gender: str | None = None
+    role: tuple[str, frozenset[str]] | None = None
+    indefinite: bool = False
+    end: int = -1  # token after a role noun phrase
+
+
+def lexicon_for(lang: str | None) -> ModuleType:
+    return lexicon_en if lang == "en" else lexicon_fr
+
+
+class _Attributor:
+    def __init__(self, doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None) -> None:
+        self.doc = doc
+        self.spans = spans
+        self.index = index
+        self.lex = lexicon_for(lang)
+        self.lang = lang
+        self.starts = [t.idx for t in doc]
+        n = len(doc)
+        # token -> in a quotation (its marks included); incises inside stay outside
+        self.in_quote = [False] * n
+        for s in spans:
+            a, b = self._tok(s.open_mark), self._tok_end(s.outer_end)
+            for i in range(a, b):
+                self.in_quote[i] = True
+            if s.cue_start is not None and s.cue_end is not None:
+                for i in range(self._tok(s.cue_start), self._tok_end(s.cue_end)):
+                    self.in_quote[i] = False
+        self.group_at = [-1] * n
+        for m in index.mentions:
+            for i in range(self._tok(m.start), self._tok_end(m.end)):
+                self.group_at[i] = m.group
+        self.sent = self._sentences()
+        self.speech = [self._is_speech(t) for t in doc]
+        self.subject_events = self._subject_mentions()  # (token, group), in order
+        self.speaker_events: list[tuple[int, int]] = []
+        self.bound_roles: dict[int, list[tuple[str, frozenset[str]]]] = {}
+        self._bind_appositions()
+
+    # -- offsets -----------------------------------------------------------------------------
+    def _tok(self, char: int) -> int:
+        """Index of the token containing or following `char`."""
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i < 0:
+            return 0
+        tok = self.doc[i]
+        return i if char < tok.idx + len(tok.text) else i + 1
+
+    def _tok_end(self, char: int) -> int:
+        """One past the last token starting before `char`."""
+        return bisect.bisect_left(self.starts, char)
+
+    def _sentences(self) -> list[int]:
+        ids = []
+        sid = 0
+        for t in self.doc:
+            if "\n" in t.text:
+                sid += 1
+                ids.append(sid)
+                continue
+            ids.append(sid)
+            if not self.in_quote[t.i] and (t.text in _SENTENCE_FINAL or "\n" in t.whitespace_):
+                sid += 1
+        return ids
+
+    # -- lexical tests -----------------------------------------------------------------------
+    def _is_speech(self, t: Token) -> bool:
+        low = t.lower_
+        if low in self.lex.SPEECH_FORMS or (t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in self.lex.SPEECH_LEMMAS):
+            prev = t.nbor(-1).lower_ if t.i > 0 else ""
+            return prev not in self.lex.DETERMINERS and t.pos_ not in ("PROPN", "ADP", "DET")
+        for phrase in self.lex.PHRASE_CUES:
+            if low == phrase[0] and t.i + len(phrase) <= len(self.doc) and all(
+                self.doc[t.i + k].lower_ == w for k, w in enumerate(phrase)
+            ):
+                return True
+        return False
+
+    def _subject_mentions(self) -> list[tuple[int, int]]:
+        """Person mentions that are grammatical subjects, or stand right after a speech verb
+        ("a souligné Jacques Antenen"): the people a later pronoun most likely means."""
+        events = []
+        for m in self.index.mentions:
+            if self.index.groups[m.group].label != "PER":
+                continue
+            a, b = self._tok(m.start), self._tok_end(m.end)
+            if a >= len(self.doc) or self.in_quote[a]:
+                continue
+            subj = any(self.doc[i].dep_.startswith("nsubj") for i in range(a, b))
+            if not subj:
+                j = a - 1
+                while j >= 0 and (self.doc[j].lower_ in self.lex.SKIPPABLE or self.doc[j].pos_ in ("ADV", "DET")
+                                  or self.doc[j].text == ","):
+                    j -= 1
+                subj = j >= 0 and self.speech[j] if hasattr(self, "speech") else False
+            if not subj:
+                # "le ministre …, Philippe Goffin," / "Laurent Berger, secrétaire …, qui a dit"
+                head = self.doc[a].head
+                subj = head.dep_.startswith("nsubj") or any(self.doc[i].dep_ == "appos" for i in range(a, b))
+            if subj:
+                events.append((a, m.group))
+        return events
+
+    # -- roles -------------------------------------------------------------------------------
+    def _role_key(self, a: int, b: int) -> tuple[str, frozenset[str]] | None:
+        words = [fold(t.text) for t in self.doc[a:b] if not t.is_punct and t.lower_ not in self.lex.DETERMINERS
+                 and t.lower_ not in _PREPOSITIONS]
+        heads = [w for w in words if w in self.lex.ROLE_NOUNS]
+        if not heads:
+            return None
+        head = heads[0]
+        return head, frozenset(w for w in words if w != head)
+
+    def _bind(self, group: int, role: tuple[str, frozenset[str]] | None) -> None:
+        if role is not None and group >= 0:
+            roles = self.bound_roles.setdefault(group, [])
+            if role not in roles:
+                roles.append(role)
+
+    def _bind_appositions(self) -> None:
+        """Roles written next to a name: "le président Emmanuel Macron", "X, avocat de Y,"."""
+        doc = self.doc
+        for m in self.index.mentions:
+            if self.index.groups[m.group].label != "PER":
+                continue
+            a, b = self._tok(m.start), self._tok_end(m.end)
+            # role before the name, possibly followed by a comma
+            j = a - 1
+            if j >= 0 and doc[j].text == ",":
+                j -= 1
+            k = j
+            while k >= 0 and k > a - 12 and not doc[k].is_punct and doc[k].pos_ not in ("VERB", "AUX", "PRON"):
+                k -= 1
+            if j >= 0:
+                self._bind(m.group, self._role_key(k + 1, j + 1))
+            # role after the name between commas
+            if b < len(doc) and doc[b].text == ",":
+                e = b + 1
+                while e < len(doc) and e < b + 12 and not doc[e].is_punct and doc[e].pos_ not in ("VERB", "AUX"):
+                    e += 1
+                self._bind(m.group, self._role_key(b + 1, e))
+
+    # -- resolution --------------------------------------------------------------------------
+    def _compatible(self, group: int, gender: str | None) -> bool:
+        if gender not in ("m", "f"):
+            return gender != "p"
+        known = self.index.groups[group].gender
+        return known is None or known == gender
+
+    def _recent_person(self, before_tok: int, gender: str | None, exclude_sentence: bool = True,
+                       role: tuple[str, frozenset[str]] | None = None) -> int:
+        """Most recent person that was a subject or a speaker before `before_tok`."""
+        limit_sent = self.sent[before_tok] if before_tok < len(self.sent) else 10**9
+        best_tok, best = -1, -1
+        for events in (self.subject_events, self.speaker_events):
+            for tok, group in reversed(events):
+                if tok >= before_tok or (exclude_sentence and self.sent[tok] == limit_sent):
+                    continue
+                if not self._compatible(group, gender) or (role and self._role_conflict(group, role)):
+                    continue
+                if tok > best_tok:
+                    best_tok, best = tok, group
+                break
+        if best < 0:
+            # no subject yet: any earlier person mention outside quotations
+            for m in reversed(self.index.mentions):
+                a = self._tok(m.start)
+                if a < before_tok and not self.in_quote[min(a, len(self.doc) - 1)] \
+                        and self.index.groups[m.group].label == "PER" and self._compatible(m.group, gender):
+                    return m.group
+        return best
+
+    def _role_conflict(self, group: int, role: tuple[str, frozenset[str]]) -> bool:
+        same_head = [r for r in self.bound_roles.get(group, []) if r[0] == role[0]]
+        return bool(same_head) and not any(r[1] <= role[1] or role[1] <= r[1] for r in same_head)
+
+    def _resolve_role(self, ref: _Ref) -> int:
+        role = ref.role
+        assert role is not None
+        matches = [g for g, roles in self.bound_roles.items()
+                   if any(r[0] == role[0] and (r[1] <= role[1] or role[1] <= r[1]) for r in roles)]
+        if matches:
+            # the most recently mentioned of the people holding that role
+            def last_seen(g: int) -> int:
+                return max((self._tok(m.start) for m in self.index.groups[g].mentions
+                            if self._tok(m.start) < ref.token), default=-1)
+            best = max(matches, key=last_seen)
+            if last_seen(best) >= 0 or len(matches) == 1:
+                return best
+        if ref.indefinite:
+            # "A top Senate Republican says …" introduces someone named just after
+            for tok, group in self.subject_events:
+                if tok > ref.token and self.sent[tok] <= self.sent[ref.token] + 2 and not self._role_conflict(group, role):
+                    self._bind(group, role)
+                    return group
+        group = self._recent_person(ref.token, ref.gender, exclude_sentence=False, role=role)
+        if group < 0:
+            for tok, g in self.subject_events:  # a role named before its holder ("l'autorité de tutelle")
+                if tok > ref.token:
+                    group = g
+                    break
+        self._bind(group, role)
+        return group
+
+    def resolve(self, ref: _Ref | None) -> int:
+        if ref is None or ref.kind == "none":
+            return -1
+        if ref.kind == "ent":
+            return ref.group
+        if ref.kind == "pron":
+            return self._recent_person(ref.token, ref.gender)
+        if ref.kind == "rel":
+            for i in range(ref.token - 1, max(ref.token - 15, -1), -1):
+                g = self.group_at[i]
+                if g >= 0 and self.index.groups[g].label == "PER" and not self.in_quote[i]:
+                    return g
+                if self.sent[i] != self.sent[ref.token]:
+                    break
+            return self._recent_person(ref.token, None, exclude_sentence=False)
+        if ref.kind == "role":
+            return self._resolve_role(ref)
+        return -1
+
+    # -- referring expressions ---------------------------------------------------------------
+    def _ref_at(self, i: int, after_verb: bool) -> _Ref | None:
+        """The referring expression starting at token i, if any."""
+        doc = self.doc
+        if i >= len(doc) or self.in_quote[i]:
+            return None
+        t = doc[i]
+        g = self.group_at[i]
+        if g >= 0:
+            return _Ref("ent", i, group=g)
+        low = t.lower_
+        if low in self.lex.PRONOUNS and t.pos_ == "PRON":
+            return _Ref("pron", i, gender=self.lex.PRONOUNS[low])
+        if low in self.lex.RELATIVE_PRONOUNS:
+            return _Ref("rel", i)
+        if t.pos_ in ("DET", "NOUN", "PROPN", "ADJ") and low not in ("ce", "cela", "ça", "it", "this"):
+            # a noun phrase: up to the next comma/verb/quotation
+            e = i
+            while e < len(doc) and e < i + 10 and not self.in_quote[e] and not doc[e].is_punct \
+                    and doc[e].pos_ not in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ") and self.group_at[e] < 0:
+                e += 1
+            if e == i:
+                return None
+            role = self._role_key(i, e)
+            plural = any("Plur" in doc[k].morph.get("Number") for k in range(i, e) if doc[k].pos_ == "NOUN")
+            # "le ministre …, Philippe Goffin": the name in apposition is the referent
+            if e + 1 < len(doc) and doc[e].text == "," and self.group_at[e + 1] >= 0 \
+                    and self.index.groups[self.group_at[e + 1]].label == "PER":
+                g = self.group_at[e + 1]
+                self._bind(g, role)
+                return _Ref("ent", e + 1, group=g)
+            if e < len(doc) and self.group_at[e] >= 0 and self.index.groups[self.group_at[e]].label == "PER":
+                self._bind(self.group_at[e], role)  # "le président biélorusse Alexandre Loukachenko"
+                return _Ref("ent", e, group=self.group_at[e])
+            if role is None or plural:
+                return _Ref("none", i)
+            det = doc[i].lower_
+            gender = "f" if det in self.lex.FEMININE_DETERMINERS else "m" if det in self.lex.MASCULINE_DETERMINERS else None
+            return _Ref("role", i, role=role, indefinite=det in self.lex.INDEFINITE, gender=gender, end=e)
+        return None
+
+    def _clitic(self, verb: int) -> _Ref | None:
+        """Inverted subject pronoun around a French verb group: "a-t-il ajouté", "dit-elle"."""
+        for i in range(max(verb - 4, 0), min(verb + 3, len(self.doc))):
+            low = self.doc[i].lower_
+            if low in ("-il", "-elle", "-ils", "-elles", "-on"):
+                return _Ref("pron", i, gender={"-il": "m", "-elle": "f"}.get(low, "p" if low.endswith("s") else None))
+        return None
+
+    def _subject(self, verb: int, post_quote: bool) -> _Ref | None:
+        doc = self.doc
+        ref = self._clitic(verb) if self.lang != "en" else None
+        if ref:
+            return ref
+        # a subject written after the verb: "a lancé mercredi le ministre", "said Mrs Beckett"
+        i = verb + 1
+        while i < len(doc) and i < verb + 8 and (doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM")
+                                                  or (self.lex is lexicon_fr and self.speech[i])
+                                                  or doc[i].lower_ in ("valoir", "savoir", "part", "en", "avant")):
+            i += 1
+        if post_quote or self.lex is lexicon_fr:
+            cand = self._ref_at(i, after_verb=True) if i < len(doc) and self.sent[i] == self.sent[verb] else None
+            if cand and (cand.kind in ("ent", "role") or (cand.kind == "none" and post_quote)):
+                if cand.kind != "ent" or self.index.groups[cand.group].label in ("PER", "ORG") or post_quote:
+                    return cand
+        # the parser's subject, climbing out of participles and infinitives
+        head = doc[verb]
+        for _ in range(4):
+            subjects = [c for c in head.children if c.dep_.startswith("nsubj") and not self.in_quote[c.i]]
+            if subjects:
+                s = subjects[0]
+                start = s.left_edge.i if s.pos_ in ("NOUN", "PROPN") else s.i
+                ref = self._ref_at(start, after_verb=False) or self._ref_at(s.i, after_verb=False)
+                if ref and ref.kind == "none" and self.group_at[s.i] >= 0:
+                    ref = _Ref("ent", s.i, group=self.group_at[s.i])
+                return ref
+            if head.dep_ in ("ROOT",) or head.head is head:
+                break
+            head = head.head
+        return None
+
+    def _selon(self, a: int, b: int) -> tuple[_Ref | None, int] | None:
+        """A "selon X" / "according to X" source inside tokens [a, b)."""
+        doc = self.doc
+        for i in range(b - 1, a - 1, -1):
+            low = doc[i].lower_
+            if self.in_quote[i]:
+                continue
+            if low in ("selon", "d'après", "d’après"):
+                return self._ref_at(i + 1, after_verb=True), i
+            if low == "to" and i > 0 and doc[i - 1].lower_ == "according":
+                return self._ref_at(i + 1, after_verb=True), i - 1
+        return None
+
+    # -- the cue search ----------------------------------------------------------------------
+    def _cue_from_verb(self, verb: int, post_quote: bool) -> tuple[_Ref | None, str]:
+        doc = self.doc
+        cue_start = verb
+        while cue_start > 0 and (doc[cue_start - 1].lower_ in self.lex.AUXILIARIES
+                                 or doc[cue_start - 1].lower_ in ("-t", "-il", "-elle", "-on")):
+            cue_start -= 1
+        phrase_end = verb + 1
+        for phrase in self.lex.PHRASE_CUES:
+            if doc[verb].lower_ == phrase[0] and all(
+                verb + k < len(doc) and doc[verb + k].lower_ == w for k, w in enumerate(phrase)
+            ):
+                phrase_end = verb + len(phrase)
+        cue = doc[cue_start:phrase_end].text
+        cue = re.sub(r"\s+-", "-", cue)
+        return self._subject(verb, post_quote), cue
+
+    def attribute(self) -> list[Attribution]:
+        results: list[Attribution] = []
+        groups_of: list[int] = []
+        cue_found: list[bool] = []
+        for qi, span in enumerate(self.spans):
+            ref, cue, found = self._find_cue(span)
+            group = self.resolve(ref) if ref else -1
+            if group >= 0 and self.index.groups[group].label == "PER":
+                self.speaker_events.append((self._tok(span.start), group))
+                self.speaker_events.sort()
+            groups_of.append(group)
+            cue_found.append(found)
+            results.append(Attribution(span, None, cue))
+        self._fill_from_neighbours(groups_of, cue_found)
+        for qi, att in enumerate(results):
+            g = groups_of[qi]
+            att.speaker = self.index.groups[g].canonical if g >= 0 else None
+            att.keep = self._keep(att, cue_found[qi])
+        return results
+
+    def _find_cue(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
+        doc = self.doc
+        n = len(doc)
+        # 1. incise inside the quotation
+        if span.cue_start is not None and span.cue_end is not None:
+            a, b = self._tok(span.cue_start), self._tok_end(span.cue_end)
+            for i in range(a, b):
+                if self.speech[i]:
+                    ref, cue = self._cue_from_verb(i, post_quote=True)
+                    return ref, cue, True
+        open_tok = self._tok(span.open_mark)
+        close_tok = self._tok_end(span.outer_end)
+        sent_open = self.sent[min(open_tok, n - 1)] if n else 0
+        # 2. right after the quotation
+        right = []
+        i = close_tok
+        while i < n and self.sent[i] == self.sent[max(close_tok - 1, 0)] and len(right) < 40:
+            if not self.in_quote[i]:
+                right.append(i)
+            elif right:
+                break  # the next quotation starts: its own cues are its own
+            i += 1
+        words = [k for k in right if not doc[k].is_punct]
+        selon = self._selon(right[0], min(right[0] + 3, n)) if right else None
+        if selon and selon[0]:
+            return selon[0], doc[selon[1]].text + (" to" if doc[selon[1]].lower_ == "according" else ""), True
+        for pos, k in enumerate(words[:12]):
+            if not self.speech[k]:
+                continue
+            adjacent = pos <= 3
+            starts_with_subject = bool(words) and (self.group_at[words[0]] >= 0 or doc[words[0]].lower_ in self.lex.PRONOUNS
+                                                   or doc[words[0]].pos_ in ("DET", "PROPN"))
+            if adjacent or starts_with_subject:
+                ref, cue = self._cue_from_verb(k, post_quote=True)
+                if ref is not None or adjacent:
+                    return ref, cue, True
+            break
+        # 3. before it, in the same sentence
+        left = []
+        i = open_tok - 1
+        while i >= 0 and self.sent[i] == sent_open:
+            if not self.in_quote[i]:
+                left.append(i)
+            i -= 1
+        # "André Duvillard : « … »", "Mrs Beckett said: "…""
+        if left and doc[left[0]].text == ":" and len(left) > 1 and self.group_at[left[1]] >= 0 \
+                and self.index.groups[self.group_at[left[1]]].label == "PER":
+            return _Ref("ent", left[1], group=self.group_at[left[1]]), ":", True
+        selon = self._selon(left[-1], left[0] + 1) if left else None
+        verbs = [k for k in left if self.speech[k]]
+        if selon and selon[0] and (not verbs or selon[1] > verbs[0]):
+            return selon[0], doc[selon[1]].text, True
+        for k in verbs:
+            if doc[k].text.lower().endswith("ant") and self.lex is lexicon_fr and len(verbs) > 1:
+                continue  # "qualifiant …": the participle's subject is the main clause's
+            ref, cue = self._cue_from_verb(k, post_quote=False)
+            return ref, cue, True
+        if verbs:
+            ref, cue = self._cue_from_verb(verbs[0], post_quote=False)
+            return ref, cue, True
+        # a noun of speech owned by someone: "Jack Straw's insistence that …", "les propos de X"
+        for k in left:
+            if doc[k].lower_ in self.lex.SPEECH_NOUNS:
+                for j in (k - 1, k - 2, k + 2, k + 3):
+                    if 0 <= j < n and self.group_at[j] >= 0 and self.index.groups[self.group_at[j]].label == "PER":
+                        return _Ref("ent", j, group=self.group_at[j]), doc[k].text, True
+        # 4. later in the sentence, past other quotations
+        i = close_tok
+        while i < n and self.sent[i] == self.sent[max(close_tok - 1, 0)]:
+            if not self.in_quote[i] and self.speech[i]:
+                ref, cue = self._cue_from_verb(i, post_quote=True)
+                return ref, cue, True
+            i += 1
+        return None, None, False
+
+    def _fill_from_neighbours(self, groups_of: list[int], cue_found: list[bool]) -> None:
+        spans = self.spans
+        n = len(self.doc)
+        sent_of = [self.sent[min(self._tok(s.start), n - 1)] if n else 0 for s in spans]
+        for qi, span in enumerate(spans):
+            if groups_of[qi] >= 0 or cue_found[qi]:
+                continue
+            # another quotation of the same sentence with a known speaker
+            same = [j for j in range(len(spans)) if j != qi and sent_of[j] == sent_of[qi] and groups_of[j] >= 0]
+            if same:
+                groups_of[qi] = groups_of[min(same, key=lambda j: abs(j - qi))]
+                continue
+            if span.heading:
+                groups_of[qi] = self._heading_speaker(qi, groups_of)
+                continue
+            para_quote = self._fills_paragraph(span)
+            if span.continued or para_quote or self._is_full_sentence(span):
+                prev = next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
+                recent = self._recent_person(self._tok(span.open_mark), None, exclude_sentence=False)
+                if span.continued or para_quote:
+                    groups_of[qi] = prev if prev >= 0 else recent
+                else:
+                    groups_of[qi] = recent
+                continue
+            # a short quotation with no cue: the person the sentence is about
+            groups_of[qi] = self._sentence_subject(span)
+
+    def _heading_speaker(self, qi: int, groups_of: list[int]) -> int:
+        words = set(_WORD.findall(fold(self.doc.text[self.spans[qi].start:self.spans[qi].end])))
+        best, best_score = -1, 0.0
+        for j, other in enumerate(self.spans):
+            if j == qi or groups_of[j] < 0 or other.heading:
+                continue
+            other_words = set(_WORD.findall(fold(self.doc.text[other.start:other.end])))
+            if not words or not other_words:
+                continue
+            score = len(words & other_words) / len(words)
+            if score > best_score:
+                best, best_score = groups_of[j], score
+        if best_score >= 0.7:
+            return best
+        return next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
+
+    def _fills_paragraph(self, span: QuoteSpan) -> bool:
+        text = self.doc.text
+        line_start = text.rfind("\n", 0, span.open_mark) + 1
+        line_end = text.find("\n", span.end)
+        line_end = len(text) if line_end < 0 else line_end
+        outside = text[line_start:span.open_mark] + text[span.outer_end:line_end]
+        return len(_WORD.findall(outside)) == 0
+
+    def _is_full_sentence(self, span: QuoteSpan) -> bool:
+        body = self.doc.text[span.start:span.end]
+        return body[:1].isupper() and len(body.split()) >= 6
+
+    def _sentence_subject(self, span: QuoteSpan) -> int:
+        doc = self.doc
+        tok = self._tok(span.open_mark)
+        if tok >= len(doc):
+            return -1
+        sid = self.sent[tok]
+        i = tok
+        while i > 0 and self.sent[i - 1] == sid:
+            i -= 1
+        while i < len(doc) and self.sent[i] == sid:
+            t = doc[i]
+            if not self.in_quote[i] and t.dep_.startswith("nsubj"):
+                start = t.left_edge.i if t.pos_ in ("NOUN", "PROPN") else t.i
+                ref = self._ref_at(start, after_verb=False)
+                if ref and ref.kind == "none" and self.group_at[t.i] >= 0:
+                    ref = _Ref("ent", t.i, group=self.group_at[t.i])
+                if ref and ref.kind in ("ent", "pron", "role"):
+                    g = self.resolve(ref)
+                    if g >= 0 and self.index.groups[g].label == "PER":
+                        return g
+            i += 1
+        return -1
+
+    def _keep(self, att: Attribution, cue_found: bool) -> bool:
+        """Drop titles of works and speakerless scare quotes; keep every other quotation."""
+        span = att.span
+        body = self.doc.text[span.start:span.end]
+        words = _WORD.findall(body)
+        if self._looks_like_title(span, words):
+            return False
+        if att.speaker is None and (len(words) <= 2 or (len(words) <= 4 and not cue_found)):
+            return False
+        return True
+
+    def _looks_like_title(self, span: QuoteSpan, words: list[str]) -> bool:
+        text = self.doc.text
+        before = text[max(0, span.open_mark - 30):span.open_mark].split()
+        if before and fold(before[-1].strip("'’")) in self.lex.WORK_NOUNS:
+            return True
+        if before and before[-1].endswith(("'s", "’s")) and before[-1][:1].isupper():
+            return True  # "on CNN's "State of the Union""
+        long_words = [w for w in words if len(w) > 3]
+        body = text[span.start:span.end].rstrip()
+        return (len(words) >= 2 and len(words) <= 8 and bool(long_words)
+                and all(w[:1].isupper() for w in long_words) and not body.endswith((".", "!", "?")))
+
+
+def attribute_quotes(doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None) -> list[Attribution]:
+    """Speaker and cue of every quotation span of a parsed article, plus whether to report it."""
+    if not spans:
+        return []
+    return _Attributor(doc, spans, index, lang).attribute()
