@@ -44,9 +44,15 @@ def _model(lang: str) -> Any | None:
     return model
 
 
+# The same content-word filter as the enricher's `lemmas` (pipeline/enrich/analyse.py): a query
+# word the article side leaves out (an article, a preposition) must not be required here either.
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
+
+
 def lemma_string(tokens: Any) -> str:
-    """Lemmas of the word tokens of a spaCy Doc, folded and space-separated (the `lemmas` format)."""
-    return " ".join(fold(t.lemma_ or t.text) for t in tokens if not (t.is_punct or t.is_space))
+    """Folded lemmas of the content words of a spaCy Doc, space-separated (the `lemmas` format)."""
+    return " ".join(fold(t.lemma_ or t.text) for t in tokens
+                    if t.pos_ in CONTENT_POS and not (t.is_punct or t.is_space))
 
 
 def lemmatize(text: str, lang: str) -> str | None:

@@ -1,0 +1,1 @@
+"""HTTP search API and the web page it serves."""
