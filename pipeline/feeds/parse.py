@@ -176,8 +176,9 @@ def parse_feed(body: bytes, feed_id: str, base_url: str, headers: Mapping[str, s
         authors = [a.get("name") for a in entry.get("authors") or [] if isinstance(a, Mapping) and a.get("name")]
         if not authors and entry.get("author"):
             authors = [entry["author"]]
-        published = _utc_iso(entry.get("published_parsed") or entry.get("updated_parsed")
-                             or entry.get("created_parsed"), now)
+        # dict.get, not entry.get: FeedParserDict aliases updated to published with a warning.
+        published = _utc_iso(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+                             or dict.get(entry, "created_parsed"), now)
         articles.append(Article(
             id=article_id_for(canonical), url=canonical, feed_id=feed_id, link=link, title=title,
             summary=summary, content=content, authors=authors, published_at=published,
