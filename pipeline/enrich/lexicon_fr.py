@@ -109,7 +109,7 @@ PERSON_TITLES_FEMININE = frozenset("mme mlle madame".split())
 PERSON_TITLES_MASCULINE = frozenset("m. monsieur".split())
 # Nouns that designate one person by function; "le président russe" can be resolved to a name.
 ROLE_NOUNS = frozenset(
-    """président présidente ministre premier première maire mairesse chef cheffe porte-parole
+    """président présidente ministre maire mairesse chef cheffe porte-parole
     secrétaire directeur directrice avocat avocate procureur procureure juge député députée
     sénateur sénatrice commandant commandante général ambassadeur ambassadrice patron patronne
     dirigeant dirigeante leader responsable maître chancelier chancelière roi reine pape

@@ -65,6 +65,7 @@ class _Attributor:
         self.spans = spans
         self.index = index
         self.lex = lexicon_for(lang)
+        self.role_nouns = frozenset(fold(w) for w in self.lex.ROLE_NOUNS)
         self.lang = lang
         self.starts = [t.idx for t in doc]
         n = len(doc)
@@ -145,18 +146,18 @@ class _Attributor:
                     j -= 1
                 subj = j >= 0 and self.speech[j] if hasattr(self, "speech") else False
             if not subj:
-                # "le ministre …, Philippe Goffin," / "Laurent Berger, secrétaire …, qui a dit"
-                head = self.doc[a].head
-                subj = head.dep_.startswith("nsubj") or any(self.doc[i].dep_ == "appos" for i in range(a, b))
+                # "le ministre …, Philippe Goffin, a dit": the name in apposition to a subject
+                subj = any(self.doc[i].dep_ in ("appos", "conj", "flat:name") and self.doc[i].head.dep_.startswith("nsubj")
+                           for i in range(a, b))
             if subj:
                 events.append((a, m.group))
         return events
 
     # -- roles -------------------------------------------------------------------------------
     def _role_key(self, a: int, b: int) -> tuple[str, frozenset[str]] | None:
-        words = [fold(t.text) for t in self.doc[a:b] if not t.is_punct and t.lower_ not in self.lex.DETERMINERS
-                 and t.lower_ not in _PREPOSITIONS]
-        heads = [w for w in words if w in self.lex.ROLE_NOUNS]
+        words = [fold(t.text) for t in self.doc[a:b] if not t.is_punct and not t.is_space
+                 and t.lower_ not in self.lex.DETERMINERS and t.lower_ not in _PREPOSITIONS]
+        heads = [w for w in words if w in self.role_nouns]
         if not heads:
             return None
         head = heads[0]
@@ -291,7 +292,10 @@ class _Attributor:
             # a noun phrase: up to the next comma/verb/quotation
             e = i
             while e < len(doc) and e < i + 10 and not self.in_quote[e] and not doc[e].is_punct \
-                    and doc[e].pos_ not in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ") and self.group_at[e] < 0:
+                    and (doc[e].pos_ not in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ")
+                         or (doc[e].pos_ == "CCONJ" and e + 1 < len(doc) and doc[e + 1].lower_ in _PREPOSITIONS)):
+                if self.group_at[e] >= 0 and (e == i or doc[e - 1].lower_ not in _PREPOSITIONS):
+                    break  # a name right after the role noun is its holder, not part of the role
                 e += 1
             if e == i:
                 return None
@@ -340,17 +344,48 @@ class _Attributor:
         # the parser's subject, climbing out of participles and infinitives
         head = doc[verb]
         for _ in range(4):
-            subjects = [c for c in head.children if c.dep_.startswith("nsubj") and not self.in_quote[c.i]]
+            subjects = sorted((c for c in head.children if c.dep_.startswith("nsubj") and not self.in_quote[c.i]
+                               and self.sent[c.i] == self.sent[verb]), key=lambda c: abs(c.i - verb))
             if subjects:
                 s = subjects[0]
-                start = s.left_edge.i if s.pos_ in ("NOUN", "PROPN") else s.i
-                ref = self._ref_at(start, after_verb=False) or self._ref_at(s.i, after_verb=False)
-                if ref and ref.kind == "none" and self.group_at[s.i] >= 0:
-                    ref = _Ref("ent", s.i, group=self.group_at[s.i])
-                return ref
+                if self.group_at[s.i] >= 0 and self.index.groups[self.group_at[s.i]].label in ("PER", "ORG"):
+                    return _Ref("ent", s.i, group=self.group_at[s.i])
+                start = s.left_edge.i if s.pos_ in ("NOUN", "PROPN") and s.left_edge.i >= s.i - 3 else s.i
+                return self._ref_at(start, after_verb=False) or self._ref_at(s.i, after_verb=False)
             if head.dep_ in ("ROOT",) or head.head is head:
                 break
             head = head.head
+        return self._subject_on_left(verb)
+
+    def _subject_on_left(self, verb: int) -> _Ref | None:
+        """Nearest referring expression left of a verb group when the parse gave no subject."""
+        doc = self.doc
+        i = verb - 1
+        while i >= 0 and (doc[i].pos_ in ("AUX", "ADV") or doc[i].lower_ in self.lex.AUXILIARIES
+                          or doc[i].lower_ in self.lex.SKIPPABLE or doc[i].lower_ in ("ne", "n'", "n’", "se", "s'", "s’")):
+            i -= 1
+        if i < 0 or self.in_quote[i] or self.sent[i] != self.sent[verb]:
+            return None
+        if self.group_at[i] >= 0:
+            j = i
+            while j > 0 and self.group_at[j - 1] == self.group_at[i]:
+                j -= 1
+            if j == 0 or doc[j - 1].lower_ not in _PREPOSITIONS:
+                return _Ref("ent", i, group=self.group_at[i])
+            i = j - 2  # "le maître du Kremlin": the place belongs to a role noun phrase
+            if i < 0:
+                return None
+        if doc[i].lower_ in self.lex.PRONOUNS or doc[i].lower_ in self.lex.RELATIVE_PRONOUNS:
+            return self._ref_at(i, after_verb=False)
+        if doc[i].pos_ in ("NOUN", "ADJ", "PROPN"):
+            # walk back to the determiner that opens the noun phrase ("le maître du Kremlin")
+            j = i
+            while j > 0 and j > i - 8 and doc[j].pos_ != "DET" and not doc[j - 1].is_punct and not self.in_quote[j - 1] \
+                    and not doc[j - 1].is_space:
+                j -= 1
+            if doc[j].pos_ == "DET":
+                ref = self._ref_at(j, after_verb=False)
+                return ref
         return None
 
     def _selon(self, a: int, b: int) -> tuple[_Ref | None, int] | None:
@@ -459,7 +494,9 @@ class _Attributor:
             if doc[k].text.lower().endswith("ant") and self.lex is lexicon_fr and len(verbs) > 1:
                 continue  # "qualifiant …": the participle's subject is the main clause's
             ref, cue = self._cue_from_verb(k, post_quote=False)
-            return ref, cue, True
+            if ref is not None and ref.kind != "none" or doc[k].pos_ != "VERB" or doc[k].morph.get("VerbForm") != ["Inf"]:
+                return ref, cue, True
+            # an infinitive without a subject ("pour y répondre") is a weak cue: look further left
         if verbs:
             ref, cue = self._cue_from_verb(verbs[0], post_quote=False)
             return ref, cue, True
@@ -544,7 +581,7 @@ class _Attributor:
             i -= 1
         while i < len(doc) and self.sent[i] == sid:
             t = doc[i]
-            if not self.in_quote[i] and t.dep_.startswith("nsubj"):
+            if not self.in_quote[i] and "subj" in t.dep_:
                 start = t.left_edge.i if t.pos_ in ("NOUN", "PROPN") else t.i
                 ref = self._ref_at(start, after_verb=False)
                 if ref and ref.kind == "none" and self.group_at[t.i] >= 0:
