@@ -9,7 +9,7 @@ déclarer ajouter expliquer estimer souligner affirmer indiquer préciser racont
 insister juger critiquer constater annoncer plaider asséner dénoncer relever confier avouer
 rappeler noter observer marteler regretter déplorer commenter résumer témoigner confirmer
 répéter exclamer indigner souffler détailler argumenter fustiger saluer interpeller concéder
-enchaîner nuancer tweeter insurger féliciter lâcher glisser protester réclamer
+enchaîner nuancer soupirer tweeter insurger féliciter lâcher glisser protester réclamer
 demander raisonner analyser avancer conseiller signaler twitter poster publier
 accuser qualifier menacer annoncer assurer tonner clamer proclamer répliquer rétorquer
 objecter interroger questionner plaisanter ironiser rassurer alerter informer mentionner
@@ -40,6 +40,7 @@ maintient maintiennent maintenu maintenait maintenant
 convient conviennent convenu
 redit redisent
 interrompt interrompu
+défend défendent défendu défendait défendant
 s'écrie écrie écrient écrié
 lance lancé
 """.split()

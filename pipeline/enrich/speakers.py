@@ -181,14 +181,16 @@ class _Attributor:
             if j >= 0 and doc[j].text == ",":
                 j -= 1
             k = j
-            while k >= 0 and k > a - 12 and not doc[k].is_punct and doc[k].pos_ not in ("VERB", "AUX", "PRON"):
+            while k >= 0 and k > a - 12 and not doc[k].is_punct and not doc[k].is_space \
+                    and doc[k].pos_ not in ("VERB", "AUX", "PRON"):
                 k -= 1
             if j >= 0:
                 self._bind(m.group, self._role_key(k + 1, j + 1))
             # role after the name between commas
             if b < len(doc) and doc[b].text == ",":
                 e = b + 1
-                while e < len(doc) and e < b + 12 and not doc[e].is_punct and doc[e].pos_ not in ("VERB", "AUX"):
+                while e < len(doc) and e < b + 12 and not doc[e].is_punct and not doc[e].is_space \
+                        and doc[e].pos_ not in ("VERB", "AUX"):
                     e += 1
                 self._bind(m.group, self._role_key(b + 1, e))
 
@@ -237,7 +239,7 @@ class _Attributor:
                 return max((self._tok(m.start) for m in self.index.groups[g].mentions
                             if self._tok(m.start) < ref.token), default=-1)
             best = max(matches, key=last_seen)
-            if last_seen(best) >= 0 or len(matches) == 1:
+            if last_seen(best) >= 0:
                 return best
         if ref.indefinite:
             # "A top Senate Republican says …" introduces someone named just after
@@ -294,7 +296,8 @@ class _Attributor:
             while e < len(doc) and e < i + 10 and not self.in_quote[e] and not doc[e].is_punct \
                     and (doc[e].pos_ not in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ")
                          or (doc[e].pos_ == "CCONJ" and e + 1 < len(doc) and doc[e + 1].lower_ in _PREPOSITIONS)):
-                if self.group_at[e] >= 0 and (e == i or doc[e - 1].lower_ not in _PREPOSITIONS):
+                if self.group_at[e] >= 0 and (e == i or (doc[e - 1].lower_ not in _PREPOSITIONS
+                                                         and doc[e - 1].pos_ != "DET")):
                     break  # a name right after the role noun is its holder, not part of the role
                 e += 1
             if e == i:
@@ -364,6 +367,18 @@ class _Attributor:
         while i >= 0 and (doc[i].pos_ in ("AUX", "ADV") or doc[i].lower_ in self.lex.AUXILIARIES
                           or doc[i].lower_ in self.lex.SKIPPABLE or doc[i].lower_ in ("ne", "n'", "n’", "se", "s'", "s’")):
             i -= 1
+        # skip a parenthetical between subject and verb: "X, qui a été applaudi …, a soutenu"
+        for _ in range(2):
+            if i >= 0 and doc[i].text in (",", ")"):
+                opener = "," if doc[i].text == "," else "("
+                j = i - 1
+                while j >= 0 and j > i - 30 and doc[j].text != opener and self.sent[j] == self.sent[verb]:
+                    j -= 1
+                if j < 0 or doc[j].text != opener:
+                    break
+                i = j - 1
+                while i >= 0 and doc[i].lower_ in self.lex.SKIPPABLE:
+                    i -= 1
         if i < 0 or self.in_quote[i] or self.sent[i] != self.sent[verb]:
             return None
         if self.group_at[i] >= 0:
@@ -377,15 +392,17 @@ class _Attributor:
                 return None
         if doc[i].lower_ in self.lex.PRONOUNS or doc[i].lower_ in self.lex.RELATIVE_PRONOUNS:
             return self._ref_at(i, after_verb=False)
-        if doc[i].pos_ in ("NOUN", "ADJ", "PROPN"):
-            # walk back to the determiner that opens the noun phrase ("le maître du Kremlin")
+        if doc[i].pos_ in ("NOUN", "ADJ", "PROPN", "NUM"):
+            # walk back to the determiner that opens the whole noun phrase
+            # ("le député de la 3e circonscription du Haut-Rhin")
             j = i
-            while j > 0 and j > i - 8 and doc[j].pos_ != "DET" and not doc[j - 1].is_punct and not self.in_quote[j - 1] \
-                    and not doc[j - 1].is_space:
+            while j > 0 and j > i - 12 and not self.in_quote[j - 1] and self.sent[j - 1] == self.sent[verb] and (
+                    doc[j - 1].pos_ in ("NOUN", "ADJ", "DET", "NUM", "PROPN") or doc[j - 1].lower_ in _PREPOSITIONS):
                 j -= 1
+            while j < i and doc[j].pos_ != "DET":
+                j += 1
             if doc[j].pos_ == "DET":
-                ref = self._ref_at(j, after_verb=False)
-                return ref
+                return self._ref_at(j, after_verb=False)
         return None
 
     def _selon(self, a: int, b: int) -> tuple[_Ref | None, int] | None:
@@ -425,6 +442,11 @@ class _Attributor:
         for qi, span in enumerate(self.spans):
             ref, cue, found = self._find_cue(span)
             group = self.resolve(ref) if ref else -1
+            if group < 0 and found and ref is None:
+                # a cue without a visible subject ("Et de conclure :", "avait choisi de … répondre")
+                group = self._sentence_subject(span)
+                if group < 0:
+                    group = self._recent_person(self._tok(span.open_mark), None, exclude_sentence=False)
             if group >= 0 and self.index.groups[group].label == "PER":
                 self.speaker_events.append((self._tok(span.start), group))
                 self.speaker_events.sort()
@@ -465,6 +487,8 @@ class _Attributor:
         if selon and selon[0]:
             return selon[0], doc[selon[1]].text + (" to" if doc[selon[1]].lower_ == "according" else ""), True
         for pos, k in enumerate(words[:12]):
+            if doc[k].pos_ in ("CCONJ", "SCONJ") or (doc[k].pos_ == "ADP" and pos == 0):
+                break  # "… and asked", "… that said": the verb belongs to another clause
             if not self.speech[k]:
                 continue
             adjacent = pos <= 3
@@ -609,8 +633,6 @@ class _Attributor:
         before = text[max(0, span.open_mark - 30):span.open_mark].split()
         if before and fold(before[-1].strip("'’")) in self.lex.WORK_NOUNS:
             return True
-        if before and before[-1].endswith(("'s", "’s")) and before[-1][:1].isupper():
-            return True  # "on CNN's "State of the Union""
         long_words = [w for w in words if len(w) > 3]
         body = text[span.start:span.end].rstrip()
         return (len(words) >= 2 and len(words) <= 8 and bool(long_words)
