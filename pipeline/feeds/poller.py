@@ -35,6 +35,10 @@ RELOAD_EVERY_SECONDS = 2.0  # how often the feed list's mtime is checked
 TICK_SECONDS = 0.2  # scheduler granularity: a due feed starts within this
 STOP_GRACE_SECONDS = 6.0  # in-flight polls get this long to finish once stop is set
 PARSE_IN_THREAD_BYTES = 512_000  # bigger bodies are parsed off the event loop
+# A poll that found nothing new changes only health and schedule; writing the whole state (up to
+# 2,000 seen ids) after every such poll would cost more than the poll. A restart at worst polls
+# those feeds a little early.
+QUIET_SAVE_EVERY_SECONDS = 600.0
 
 
 @dataclass
@@ -292,6 +296,8 @@ class Poller:
     async def _succeeded(self, feed: FeedConfig, state: FeedState, result: FetchResult, outcome: str,
                          new: int, updated: int, skipped: list[str]) -> PollOutcome:
         now = time.time()
+        recovered = state.error_streak > 0
+        validators = (state.etag, state.last_modified)
         state.etag = result.etag or state.etag
         state.last_modified = result.last_modified or state.last_modified
         if result.body_sha256:
@@ -304,7 +310,9 @@ class Poller:
         level = logging.INFO if new or updated else logging.DEBUG
         log.log(level, "polled", extra={"feed": feed.id, "outcome": outcome, "new": new, "updated": updated,
                                         "status": result.status, "next_in_s": round(state.next_due - now)})
-        await self._save(state)
+        if outcome == "new" or recovered or validators != (state.etag, state.last_modified) \
+                or now - state.saved_at > QUIET_SAVE_EVERY_SECONDS:
+            await self._save(state)
         return PollOutcome(feed.id, outcome, new, updated, result.status, skipped=len(skipped))
 
     async def _failed(self, feed: FeedConfig, state: FeedState, error: str, kind: str | None,
@@ -331,6 +339,7 @@ class Poller:
 
     async def _save(self, state: FeedState) -> None:
         assert self._sink is not None
+        state.saved_at = time.time()
         try:
             await self._sink.write(self.settings.topic_feed_state, [(state.feed_id, state.to_json())])
         except Exception as exc:  # noqa: BLE001 - next poll saves again; duplicates are idempotent

@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
@@ -46,6 +46,7 @@ class FeedState:
     items_seen: int = 0  # articles produced, over the feed's life
     polls: int = 0
     disabled: str | None = None  # why polling stopped (410 Gone); cleared when the URL changes
+    saved_at: float = 0.0  # when this state was last written to the state topic
 
     def remember(self, article_id: str, chash: str) -> None:
         self.seen[article_id] = chash
@@ -78,8 +79,9 @@ class FeedState:
             self.next_due = 0.0
 
     def to_json(self) -> bytes:
-        data = asdict(self)
-        data["seen"] = [[k, v] for k, v in self.seen.items()]
+        # Field by field rather than asdict(): asdict deep-copies the 2,000 seen ids on every save.
+        data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "seen"}
+        data["seen"] = list(self.seen.items())
         data["schema"] = STATE_SCHEMA
         return json.dumps(data, separators=(",", ":")).encode("utf-8")
 
