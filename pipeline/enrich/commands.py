@@ -45,7 +45,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         docs = [d for d in docs if d.split == args.split]
     table = evaluate(docs)
     if args.json:
-        out = [{"gold": k[0], "split": k[1], "lang": k[2], **s.as_dict()} for k, s in sorted(table.items())]
+        out = [{"gold_set": k[0], "split": k[1], "lang": k[2], **s.as_dict()} for k, s in sorted(table.items())]
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(format_table(table))

@@ -192,7 +192,7 @@ def build_index(doc: Doc) -> EntityIndex:
             for w in words[1:-1]:  # "Bruno Le Maire": "Maire" and "Le Maire" both point here
                 if fold(w) not in _NAME_PARTICLES:
                     surname_groups.setdefault(fold(w), []).append(target)
-        elif len(m.text) > len(groups[target].canonical) and not m.text.split()[0].lower() in _STYLED - {"sir"}:
+        elif len(m.text) > len(groups[target].canonical) and m.text.split()[0].lower() not in _STYLED - {"sir"}:
             groups[target].canonical = m.text
         m.group = target
     token_keys = {}
@@ -228,13 +228,10 @@ def build_index(doc: Doc) -> EntityIndex:
         m.group = gi
         if i in genders:
             groups[gi].gender = genders[i]
-    # Each non-person group takes the label most of its mentions got; ties go to places and
-    # organisations over a one-word "person" the model invented ("Kremlin" as PER).
-    for gi, g in enumerate(groups):
-        if g.mentions or g.label == "PER" and gi in {m.group for m in multi}:
-            continue
     for m in raw:
         groups[m.group].mentions.append(m)
+    # Each non-person group takes the label most of its mentions got; ties go to places and
+    # organisations over a one-word "person" the model invented ("Kremlin" as PER).
     multi_groups = {m.group for m in multi}
     for gi, g in enumerate(groups):
         if gi in multi_groups or not g.mentions:

@@ -144,10 +144,11 @@ class _Attributor:
                 while j >= 0 and (self.doc[j].lower_ in self.lex.SKIPPABLE or self.doc[j].pos_ in ("ADV", "DET")
                                   or self.doc[j].text == ","):
                     j -= 1
-                subj = j >= 0 and self.speech[j] if hasattr(self, "speech") else False
+                subj = j >= 0 and self.speech[j]
             if not subj:
                 # "le ministre …, Philippe Goffin, a dit": the name in apposition to a subject
-                subj = any(self.doc[i].dep_ in ("appos", "conj", "flat:name") and self.doc[i].head.dep_.startswith("nsubj")
+                subj = any(self.doc[i].dep_ in ("appos", "conj", "flat:name")
+                           and self.doc[i].head.dep_.startswith("nsubj")
                            for i in range(a, b))
             if subj:
                 events.append((a, m.group))
@@ -205,6 +206,15 @@ class _Attributor:
                        role: tuple[str, frozenset[str]] | None = None) -> int:
         """Most recent person that was a subject or a speaker before `before_tok`."""
         limit_sent = self.sent[before_tok] if before_tok < len(self.sent) else 10**9
+        if gender in ("m", "f"):
+            # someone known to have the pronoun's gender ("Mme Anne Martin" for "elle") beats a
+            # more recent person of unknown gender, within a few sentences
+            for events in (self.speaker_events, self.subject_events):
+                for tok, group in reversed(events):
+                    if tok < before_tok and self.sent[tok] != limit_sent and limit_sent - self.sent[tok] <= 4 \
+                            and self.index.groups[group].gender == gender \
+                            and not (role and self._role_conflict(group, role)):
+                        return group
         best_tok, best = -1, -1
         for events in (self.subject_events, self.speaker_events):
             for tok, group in reversed(events):
@@ -244,7 +254,8 @@ class _Attributor:
         if ref.indefinite:
             # "A top Senate Republican says …" introduces someone named just after
             for tok, group in self.subject_events:
-                if tok > ref.token and self.sent[tok] <= self.sent[ref.token] + 2 and not self._role_conflict(group, role):
+                if tok > ref.token and self.sent[tok] <= self.sent[ref.token] + 2 \
+                        and not self._role_conflict(group, role):
                     self._bind(group, role)
                     return group
         group = self._recent_person(ref.token, ref.gender, exclude_sentence=False, role=role)
@@ -316,7 +327,8 @@ class _Attributor:
             if role is None or plural:
                 return _Ref("none", i)
             det = doc[i].lower_
-            gender = "f" if det in self.lex.FEMININE_DETERMINERS else "m" if det in self.lex.MASCULINE_DETERMINERS else None
+            gender = ("f" if det in self.lex.FEMININE_DETERMINERS
+                      else "m" if det in self.lex.MASCULINE_DETERMINERS else None)
             return _Ref("role", i, role=role, indefinite=det in self.lex.INDEFINITE, gender=gender, end=e)
         return None
 
@@ -365,7 +377,8 @@ class _Attributor:
         doc = self.doc
         i = verb - 1
         while i >= 0 and (doc[i].pos_ in ("AUX", "ADV") or doc[i].lower_ in self.lex.AUXILIARIES
-                          or doc[i].lower_ in self.lex.SKIPPABLE or doc[i].lower_ in ("ne", "n'", "n’", "se", "s'", "s’")):
+                          or doc[i].lower_ in self.lex.SKIPPABLE
+                          or doc[i].lower_ in ("ne", "n'", "n’", "se", "s'", "s’")):
             i -= 1
         # skip a parenthetical between subject and verb: "X, qui a été applaudi …, a soutenu"
         for _ in range(2):
@@ -439,7 +452,7 @@ class _Attributor:
         results: list[Attribution] = []
         groups_of: list[int] = []
         cue_found: list[bool] = []
-        for qi, span in enumerate(self.spans):
+        for span in self.spans:
             ref, cue, found = self._find_cue(span)
             group = self.resolve(ref) if ref else -1
             if group < 0 and found and ref is None:
@@ -492,7 +505,8 @@ class _Attributor:
             if not self.speech[k]:
                 continue
             adjacent = pos <= 3
-            starts_with_subject = bool(words) and (self.group_at[words[0]] >= 0 or doc[words[0]].lower_ in self.lex.PRONOUNS
+            starts_with_subject = bool(words) and (self.group_at[words[0]] >= 0
+                                                   or doc[words[0]].lower_ in self.lex.PRONOUNS
                                                    or doc[words[0]].pos_ in ("DET", "PROPN"))
             if adjacent or starts_with_subject:
                 ref, cue = self._cue_from_verb(k, post_quote=True)
@@ -518,7 +532,8 @@ class _Attributor:
             if doc[k].text.lower().endswith("ant") and self.lex is lexicon_fr and len(verbs) > 1:
                 continue  # "qualifiant …": the participle's subject is the main clause's
             ref, cue = self._cue_from_verb(k, post_quote=False)
-            if ref is not None and ref.kind != "none" or doc[k].pos_ != "VERB" or doc[k].morph.get("VerbForm") != ["Inf"]:
+            infinitive = doc[k].pos_ == "VERB" and doc[k].morph.get("VerbForm") == ["Inf"]
+            if (ref is not None and ref.kind != "none") or not infinitive:
                 return ref, cue, True
             # an infinitive without a subject ("pour y répondre") is a weak cue: look further left
         if verbs:

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.enrich.analyse import analyse_text
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "gold" / "bfmtv-poutine-minsk.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_entities():
+    return {e.text: e for e in analyse_text(SEED.read_text(encoding="utf-8"), "fr").entities}
+
+
+def test_one_entity_per_person_with_all_mentions(seed_entities):
+    putin = seed_entities["Vladimir Poutine"]
+    assert putin.label == "PER" and putin.count >= 7
+    assert "Poutine" not in seed_entities  # the bare surname merged into the full name
+    assert seed_entities["Alexandre Loukachenko"].count >= 5
+
+
+def test_surface_forms_are_clean(seed_entities):
+    for text in seed_entities:
+        assert text == text.strip() and "\n" not in text
+        assert not text.lower().startswith(("la ", "le ", "l'"))
+    assert "France" in seed_entities
+
+
+def test_photo_credit_is_not_an_entity(seed_entities):
+    assert not any("ZAVRAZHIN" in t or "SPUTNIK" in t or "Konstantin" in t for t in seed_entities)
+
+
+def test_model_mistakes_are_outvoted(seed_entities):
+    assert seed_entities["Kremlin"].label != "PER"
+
+
+def test_english_labels_are_normalised():
+    text = ("Sir Richard Dalton, a former British ambassador to Tehran, met officials of the United Nations "
+            "in New York on Monday. Dalton said the talks with the Foreign Office had been useful.")
+    ents = {e.text: e for e in analyse_text(text, "en").entities}
+    assert ents["Sir Richard Dalton"].label == "PER" and ents["Sir Richard Dalton"].count == 2
+    assert ents["New York"].label == "LOC"
+    assert ents["Tehran"].label == "LOC"
+    assert all(e.label in {"PER", "ORG", "LOC", "MISC"} for e in ents.values())
+    assert not any(e.text == "Monday" for e in ents.values())  # dates are not entities

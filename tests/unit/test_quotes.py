@@ -1,0 +1,141 @@
+"""Quotation spans and speaker attribution on the tricky cases of issue 4."""
+
+import pytest
+
+from pipeline.enrich.analyse import analyse_text, enrich_document
+from pipeline.enrich.quotes import find_quote_spans
+
+
+def spans(text, lang="fr"):
+    return [text[s.start:s.end] for s in find_quote_spans(text, lang)]
+
+
+def quotes(text, lang):
+    return [(q.text, q.speaker) for q in analyse_text(text, lang).quotes]
+
+
+# -- the scanner ---------------------------------------------------------------------------
+
+def test_guillemets_with_inner_nbsp_and_spaces():
+    assert spans("Il a dit «\u00a0bonjour à tous\u00a0» hier, puis « au revoir » le soir.") == [
+        "bonjour à tous", "au revoir"]
+
+
+def test_all_mark_styles_pair_up():
+    text = "A “curly double”, B \"straight double\", C ‘curly single’, D „low high“ et fin."
+    assert spans(text) == ["curly double", "straight double", "curly single", "low high"]
+
+
+def test_apostrophes_are_not_quote_marks():
+    assert spans("L’homme n’a pas dit ‘oui’ à l’accord d’hier.") == ["oui"]
+    assert spans("It's the children’s book, isn't it?", "en") == []
+
+
+def test_nested_quotes_are_part_of_the_outer_quotation():
+    text = "«Il laisse une dette, \"chow bye\" je m'en vais», a lancé la mairesse."
+    assert spans(text) == ["Il laisse une dette, \"chow bye\" je m'en vais"]
+
+
+def test_english_quote_continuing_across_paragraphs():
+    text = ('Mrs Beckett said: "No-one has the intention to take military action.\n\n'
+            '"That was not discussed, it\'s not an issue."\n\nShe left.')
+    found = find_quote_spans(text, "en")
+    assert [text[s.start:s.end] for s in found] == [
+        "No-one has the intention to take military action.", "That was not discussed, it's not an issue."]
+    assert found[1].continued and not found[0].continued
+
+
+def test_french_quote_reopened_at_paragraph_start():
+    text = "«Premier paragraphe sans guillemet fermant.\n\n«Second paragraphe qui ferme.»\n\nFin."
+    found = find_quote_spans(text)
+    assert [text[s.start:s.end] for s in found] == [
+        "Premier paragraphe sans guillemet fermant.", "Second paragraphe qui ferme."]
+    assert found[1].continued
+
+
+def test_french_incise_splits_the_quotation():
+    text = "«C'est très tôt pour conclure, a plaidé M. Trudeau. Nous allons continuer.»"
+    assert spans(text) == ["C'est très tôt pour conclure,", "Nous allons continuer."]
+
+
+# -- attribution ---------------------------------------------------------------------------
+
+def test_inverted_cue_and_pronoun_resolve_to_the_earlier_subject():
+    text = ("Le ministre des Finances, Bruno Le Maire, a rencontré mardi Jean Dupont, patron d'une PME. "
+            "«Nous allons baisser les impôts des entreprises dès l'an prochain», a-t-il déclaré.")
+    assert quotes(text, "fr") == [
+        ("Nous allons baisser les impôts des entreprises dès l'an prochain", "Bruno Le Maire")]
+
+
+def test_feminine_pronoun_skips_a_man_mentioned_later():
+    text = ("Mme Anne Martin a présenté son budget. Paul Durand a critiqué le texte. "
+            "«Ce budget protège les plus fragiles», a-t-elle répondu.")
+    assert quotes(text, "fr")[0][1] == "Anne Martin"
+
+
+def test_selon_names_the_source():
+    text = ("La réunion a été reportée. Les discussions ont été «très constructives et franches», "
+            "selon Claire Fontaine, la porte-parole du gouvernement.")
+    assert quotes(text, "fr") == [("très constructives et franches", "Claire Fontaine")]
+
+
+def test_role_noun_resolves_to_the_person_introduced_with_that_role():
+    text = ("Le président biélorusse Alexandre Loukachenko a reçu Vladimir Poutine à Minsk. "
+            "Vladimir Poutine a visité une usine. «Nous sommes des alliés pour toujours», a affirmé le président "
+            "biélorusse.")
+    assert quotes(text, "fr") == [("Nous sommes des alliés pour toujours", "Alexandre Loukachenko")]
+
+
+def test_english_speaker_before_and_after_the_verb():
+    text = ('Prime Minister Theresa May met Jeremy Corbyn on Tuesday. "We will find a way forward," '
+            'said the prime minister. "It was a useless meeting," Corbyn said. '
+            'Later, Mrs May told reporters: "I remain optimistic about a deal."')
+    assert quotes(text, "en") == [
+        ("We will find a way forward,", "Theresa May"),
+        ("It was a useless meeting,", "Jeremy Corbyn"),
+        ("I remain optimistic about a deal.", "Theresa May"),
+    ]
+
+
+def test_english_pronoun_after_quote():
+    text = ('John Smith, the mayor of Springfield, opened the new bridge on Friday. '
+            '"This bridge will serve the town for a century," he said.')
+    assert quotes(text, "en")[0][1] == "John Smith"
+
+
+def test_titles_and_speakerless_scare_quotes_are_not_quotations():
+    text = ("L'ancien maire publie le livre «Retrouver Montréal» cette semaine. "
+            "La salle était pleine pour ce «événement» très attendu. "
+            'He appeared on CNN\'s "State of the Union" on Sunday.')
+    assert quotes(text, "fr") == []
+
+
+def test_short_quote_with_a_speaker_is_kept():
+    text = "Le porte-parole du Kremlin, Dmitri Peskov, a qualifié ces allégations de «stupides»."
+    assert quotes(text, "fr") == [("stupides", "Dmitri Peskov")]
+
+
+def test_unknown_speaker_is_null():
+    text = ("Une habitante du quartier a assisté à la scène. «J'ai entendu des cris puis une explosion très "
+            "forte dans la rue», raconte-t-elle.")
+    assert quotes(text, "fr") == [("J'ai entendu des cris puis une explosion très forte dans la rue", None)]
+
+
+def test_enrich_document_contract_on_html():
+    html = ("<html><body><article><p>Le maire de Lyon, Gérard Collomb, a pris la parole devant la presse ce "
+            "jeudi matin pour annoncer sa décision sur la fête.</p><p>«&nbsp;Nous avons pris la décision de la "
+            "raison&nbsp;», a-t-il affirmé devant les journalistes réunis à l'hôtel de ville.</p>"
+            "</article></body></html>")
+    out = enrich_document(html, None)
+    assert out["language"] == "fr"
+    assert {"text", "label", "count"} <= set(out["entities"][0])
+    [quote] = out["quotes"]
+    assert quote["speaker"] == "Gérard Collomb" and quote["cue"] == "a-t-il affirmé"
+    text = enrich_document.__globals__["article_text"](html)
+    assert text[quote["start"]:quote["end"]] == quote["text"] == "Nous avons pris la décision de la raison"
+
+
+@pytest.mark.parametrize("lang", ["de", None])
+def test_unsupported_or_unknown_language_has_no_nlp_fields(lang):
+    analysis = analyse_text("Die Regierung hat am Mittwoch einen Gesetzentwurf vorgelegt. " * 3, lang)
+    assert analysis.language == "de" and analysis.entities == [] and analysis.quotes == []
