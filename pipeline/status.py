@@ -24,16 +24,15 @@ def consumer_lag(settings: Settings) -> dict[str, dict[str, Any]]:
     consumer = KafkaConsumer(**settings.kafka.client_options(), request_timeout_ms=5000)
     result: dict[str, dict[str, Any]] = {}
     try:
-        described = {g.group: g for g in admin.describe_consumer_groups([settings.group(s) for s in groups])}
+        described = admin.describe_groups([settings.group(s) for s in groups])
         for stage, topic in groups.items():
             group = settings.group(stage)
             partitions = consumer.partitions_for_topic(topic) or set()
             tps = [TopicPartition(topic, p) for p in partitions]
             ends = consumer.end_offsets(tps) if tps else {}
-            committed = admin.list_consumer_group_offsets(group)
+            committed = admin.list_group_offsets({group: None}).get(group, {})
             lag = sum(ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in tps)
-            info = described.get(group)
-            members = len(getattr(info, "members", []) or []) if info else 0
+            members = len((described.get(group) or {}).get("members") or [])
             result[stage] = {"group": group, "topic": topic, "lag": lag, "members": members,
                              "produced": sum(ends.values())}
     finally:

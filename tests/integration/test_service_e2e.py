@@ -135,7 +135,7 @@ def test_service_end_to_end(live_stack, tmp_path, es, capsys):
 
     # Replay: forget the enricher's and indexer's committed offsets, run both again over the topics.
     admin = KafkaAdminClient(**settings.kafka.client_options())
-    admin.delete_consumer_groups([settings.group("enrich"), settings.group("index")])
+    admin.delete_groups([settings.group("enrich"), settings.group("index")])
     admin.close()
     from pipeline.enrich.worker import EnrichWorker
     from pipeline.index.writer import Indexer
