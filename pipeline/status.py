@@ -21,7 +21,7 @@ def consumer_lag(settings: Settings) -> dict[str, dict[str, Any]]:
 
     groups = {"enrich": settings.topic_raw, "index": settings.topic_enriched}
     admin = KafkaAdminClient(**settings.kafka.client_options(), request_timeout_ms=5000)
-    consumer = KafkaConsumer(**settings.kafka.client_options(), request_timeout_ms=5000)
+    consumer = KafkaConsumer(**settings.kafka.client_options(), request_timeout_ms=5000, enable_auto_commit=False)
     result: dict[str, dict[str, Any]] = {}
     try:
         described = admin.describe_groups([settings.group(s) for s in groups])
