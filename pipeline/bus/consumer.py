@@ -40,3 +40,17 @@ def commit_batch(consumer: KafkaConsumer, records: list) -> None:
             offsets[tp] = OffsetAndMetadata(next_offset, "", -1)
     if offsets:
         consumer.commit(offsets)
+
+
+def record_lag(consumer: KafkaConsumer, group: str) -> None:
+    """Publish this consumer's lag (high watermark minus position) per topic as a metric."""
+    from pipeline.metrics import CONSUMER_LAG
+
+    per_topic: dict[str, int] = {}
+    for tp in consumer.assignment():
+        highwater = consumer.highwater(tp)
+        if highwater is None:
+            continue  # no fetch response yet for this partition
+        per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(0, highwater - consumer.position(tp))
+    for topic, lag in per_topic.items():
+        CONSUMER_LAG.labels(group=group, topic=topic).set(lag)

@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from pipeline import metrics
-from pipeline.bus.consumer import commit_batch, make_consumer, poll_batch
+from pipeline.bus.consumer import commit_batch, make_consumer, poll_batch, record_lag
 from pipeline.bus.dlq import dead_letter
 from pipeline.bus.producer import DurableProducer
 from pipeline.bus.topics import ensure_topics
@@ -116,6 +116,7 @@ class EnrichWorker:
                 if records:
                     self.process(records, enricher, producer)
                     commit_batch(consumer, records)  # every output above is acknowledged
+                    record_lag(consumer, settings.group("enrich"))
         finally:
             producer.close()
             consumer.close()
