@@ -34,6 +34,8 @@ from pipeline.enrich.quotes import QuoteSpan
 _SENTENCE_FINAL = frozenset(".!?…")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PREPOSITIONS = frozenset("de du des d' d’ of the à au aux".split())
+# who can be a speaker: a person, or failing that an organisation; never a place or a thing
+_SPEAKER_LABELS = frozenset({"PER", "ORG"})
 
 
 @dataclass
@@ -53,6 +55,7 @@ class _Ref:
     role: tuple[str, frozenset[str]] | None = None
     indefinite: bool = False
     end: int = -1  # token after a role noun phrase
+    source: bool = False  # named by "selon"/"according to"
 
 
 def lexicon_for(lang: str | None) -> ModuleType:
@@ -271,7 +274,9 @@ class _Attributor:
         if ref is None or ref.kind == "none":
             return -1
         if ref.kind == "ent":
-            return ref.group
+            label = self.index.groups[ref.group].label
+            # a place speaks only as the seat of a government named as a source ("selon Minsk")
+            return ref.group if label in _SPEAKER_LABELS or (ref.source and label == "LOC") else -1
         if ref.kind == "pron":
             return self._recent_person(ref.token, ref.gender)
         if ref.kind == "rel":
@@ -345,17 +350,27 @@ class _Attributor:
         ref = self._clitic(verb) if self.lang != "en" else None
         if ref:
             return ref
+        if self.lang == "en":
+            # "X said on Monday in London": a subject written before an English verb is the
+            # subject; the words after it are adjuncts, not an inverted subject
+            left = self._left_subject(verb)
+            if left is not None:
+                return left
         # a subject written after the verb: "a lancé mercredi le ministre", "said Mrs Beckett"
         i = verb + 1
+        crossed_preposition = False
         while i < len(doc) and i < verb + 8 and (doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM")
                                                   or (self.lex is lexicon_fr and self.speech[i])
                                                   or doc[i].lower_ in ("valoir", "savoir", "part", "en", "avant")):
+            crossed_preposition = crossed_preposition or doc[i].pos_ == "ADP"
             i += 1
         if post_quote or self.lex is lexicon_fr:
             cand = self._ref_at(i, after_verb=True) if i < len(doc) and self.sent[i] == self.sent[verb] else None
+            if cand and cand.kind == "ent" and (self.index.groups[cand.group].label not in _SPEAKER_LABELS
+                                                or (crossed_preposition and doc[i - 1].pos_ == "ADP")):
+                cand = None  # "said in London", "a déclaré à Moscou": a place is never a speaker
             if cand and (cand.kind in ("ent", "role") or (cand.kind == "none" and post_quote)):
-                if cand.kind != "ent" or self.index.groups[cand.group].label in ("PER", "ORG") or post_quote:
-                    return cand
+                return cand
         # the parser's subject, climbing out of participles and infinitives
         head = doc[verb]
         for _ in range(4):
@@ -371,6 +386,18 @@ class _Attributor:
                 break
             head = head.head
         return self._subject_on_left(verb)
+
+    def _left_subject(self, verb: int) -> _Ref | None:
+        """The parser's subject of `verb` when it stands left of it, outside quotations."""
+        for c in sorted(self.doc[verb].children, key=lambda c: -c.i):  # the nearest first
+            if c.dep_.startswith("nsubj") and c.i < verb and not self.in_quote[c.i] \
+                    and self.sent[c.i] == self.sent[verb]:
+                g = self.group_at[c.i]
+                if g >= 0:
+                    return _Ref("ent", c.i, group=g) if self.index.groups[g].label in _SPEAKER_LABELS else None
+                start = c.left_edge.i if c.pos_ in ("NOUN", "PROPN") and c.left_edge.i >= c.i - 3 else c.i
+                return self._ref_at(start, after_verb=False) or self._ref_at(c.i, after_verb=False)
+        return None
 
     def _subject_on_left(self, verb: int) -> _Ref | None:
         """Nearest referring expression left of a verb group when the parse gave no subject."""
@@ -418,6 +445,12 @@ class _Attributor:
                 return self._ref_at(j, after_verb=False)
         return None
 
+    @staticmethod
+    def _as_source(ref: _Ref | None) -> _Ref | None:
+        if ref is not None:
+            ref.source = True
+        return ref
+
     def _selon(self, a: int, b: int) -> tuple[_Ref | None, int] | None:
         """A "selon X" / "according to X" source inside tokens [a, b)."""
         doc = self.doc
@@ -426,9 +459,9 @@ class _Attributor:
             if self.in_quote[i]:
                 continue
             if low in ("selon", "d'après", "d’après"):
-                return self._ref_at(i + 1, after_verb=True), i
+                return self._as_source(self._ref_at(i + 1, after_verb=True)), i
             if low == "to" and i > 0 and doc[i - 1].lower_ == "according":
-                return self._ref_at(i + 1, after_verb=True), i - 1
+                return self._as_source(self._ref_at(i + 1, after_verb=True)), i - 1
         return None
 
     # -- the cue search ----------------------------------------------------------------------

@@ -97,6 +97,40 @@ def test_english_speaker_before_and_after_the_verb():
     ]
 
 
+def test_place_after_said_is_not_the_speaker():
+    # the subject of "said" is the speaker; "on Monday in London" are adjuncts
+    text = '"We will not give up," Prime Minister Keir Starmer said on Monday in London.'
+    assert quotes(text, "en") == [("We will not give up,", "Keir Starmer")]
+    out = enrich_document(f"<p>{text}</p>", "en")
+    assert [q["speaker"] for q in out["quotes"]] == ["Keir Starmer"]
+
+
+@pytest.mark.parametrize("text", [
+    '"We will not give up," said Prime Minister Keir Starmer in London on Monday.',
+    '"We will not give up," Keir Starmer told reporters in Downing Street.',
+    'Keir Starmer said in London on Monday: "We will not give up."',
+])
+def test_english_speaker_is_never_a_place(text):
+    assert [s for _, s in quotes(text, "en")] == ["Keir Starmer"]
+
+
+def test_french_place_after_the_verb_is_not_the_speaker():
+    text = ("Le ministre Jean Castex a visité une usine. «Nous tiendrons nos engagements», a-t-il déclaré "
+            "mardi à Marseille.")
+    assert quotes(text, "fr") == [("Nous tiendrons nos engagements", "Jean Castex")]
+
+
+def test_place_alone_gives_no_speaker():
+    text = ('Heavy rain hit the coast on Monday. "The roads are closed until further notice," '
+            'said in Lyon a notice that was posted overnight.')
+    assert all(s is None for _, s in quotes(text, "en"))
+
+
+def test_capital_named_as_a_source_stands_for_its_government():
+    text = "Les deux pays ont créé une force commune, à but uniquement «défensif» selon Minsk."
+    assert quotes(text, "fr") == [("défensif", "Minsk")]
+
+
 def test_english_pronoun_after_quote():
     text = ('John Smith, the mayor of Springfield, opened the new bridge on Friday. '
             '"This bridge will serve the town for a century," he said.')
