@@ -198,6 +198,12 @@ class _Attributor:
                     e += 1
                 self._bind(m.group, self._role_key(b + 1, e))
 
+    def _person(self, group: int) -> bool:
+        return group >= 0 and self.index.groups[group].label == "PER"
+
+    def _speaker_group(self, group: int) -> bool:
+        return group >= 0 and self.index.groups[group].label in _SPEAKER_LABELS
+
     # -- resolution --------------------------------------------------------------------------
     def _compatible(self, group: int, gender: str | None) -> bool:
         if gender not in ("m", "f"):
@@ -299,7 +305,7 @@ class _Attributor:
             return None
         t = doc[i]
         g = self.group_at[i]
-        if g >= 0:
+        if g >= 0 and self._speaker_group(g):
             return _Ref("ent", i, group=g)
         low = t.lower_
         if low in self.lex.PRONOUNS and t.pos_ == "PRON":
@@ -312,7 +318,7 @@ class _Attributor:
             while e < len(doc) and e < i + 10 and not self.in_quote[e] and not doc[e].is_punct \
                     and (doc[e].pos_ not in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ")
                          or (doc[e].pos_ == "CCONJ" and e + 1 < len(doc) and doc[e + 1].lower_ in _PREPOSITIONS)):
-                if self.group_at[e] >= 0 and (e == i or (doc[e - 1].lower_ not in _PREPOSITIONS
+                if self._person(self.group_at[e]) and (e == i or (doc[e - 1].lower_ not in _PREPOSITIONS
                                                          and doc[e - 1].pos_ != "DET")):
                     break  # a name right after the role noun is its holder, not part of the role
                 e += 1
@@ -393,8 +399,8 @@ class _Attributor:
             if c.dep_.startswith("nsubj") and c.i < verb and not self.in_quote[c.i] \
                     and self.sent[c.i] == self.sent[verb]:
                 g = self.group_at[c.i]
-                if g >= 0:
-                    return _Ref("ent", c.i, group=g) if self.index.groups[g].label in _SPEAKER_LABELS else None
+                if g >= 0 and self.index.groups[g].label in _SPEAKER_LABELS:
+                    return _Ref("ent", c.i, group=g)
                 start = c.left_edge.i if c.pos_ in ("NOUN", "PROPN") and c.left_edge.i >= c.i - 3 else c.i
                 return self._ref_at(start, after_verb=False) or self._ref_at(c.i, after_verb=False)
         return None
@@ -445,11 +451,12 @@ class _Attributor:
                 return self._ref_at(j, after_verb=False)
         return None
 
-    @staticmethod
-    def _as_source(ref: _Ref | None) -> _Ref | None:
-        if ref is not None:
-            ref.source = True
-        return ref
+    def _source_at(self, i: int) -> _Ref | None:
+        """The source named after "selon"/"according to"; a place there is its government."""
+        g = self.group_at[i] if i < len(self.doc) else -1
+        if g >= 0 and self.index.groups[g].label == "LOC" and not self.in_quote[i]:
+            return _Ref("ent", i, group=g, source=True)
+        return self._ref_at(i, after_verb=True)
 
     def _selon(self, a: int, b: int) -> tuple[_Ref | None, int] | None:
         """A "selon X" / "according to X" source inside tokens [a, b)."""
@@ -459,9 +466,9 @@ class _Attributor:
             if self.in_quote[i]:
                 continue
             if low in ("selon", "d'après", "d’après"):
-                return self._as_source(self._ref_at(i + 1, after_verb=True)), i
+                return self._source_at(i + 1), i
             if low == "to" and i > 0 and doc[i - 1].lower_ == "according":
-                return self._as_source(self._ref_at(i + 1, after_verb=True)), i - 1
+                return self._source_at(i + 1), i - 1
         return None
 
     # -- the cue search ----------------------------------------------------------------------
