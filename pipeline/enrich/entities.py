@@ -137,6 +137,10 @@ def _gender_hint(doc: Doc, start: int, lex_fem: frozenset[str], lex_masc: frozen
     return None
 
 
+_STREET_WORDS = frozenset(
+    "rue avenue av. boulevard bd place quai impasse allée chemin route cours square passage esplanade "
+    "street st. road avenue boulevard lane drive".split()
+)
 _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
 
@@ -153,6 +157,8 @@ def build_index(doc: Doc) -> EntityIndex:
             continue
         if any(s <= ent.start_char < e for s, e in credits):
             continue
+        if label == "PER" and ent.start > 0 and doc[ent.start - 1].lower_ in _STREET_WORDS:
+            label = "LOC"  # "la rue Erlanger", "avenue Victor-Hugo": a street named after someone
         cleaned = _clean_span(ent, label)
         if cleaned is None:
             continue

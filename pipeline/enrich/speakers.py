@@ -188,7 +188,8 @@ class _Attributor:
             while k >= 0 and k > a - 12 and not doc[k].is_punct and not doc[k].is_space \
                     and doc[k].pos_ not in ("VERB", "AUX", "PRON"):
                 k -= 1
-            if j >= 0:
+            if j >= 0 and doc[j].pos_ != "ADP" and doc[j].lower_ not in _PREPOSITIONS:
+                # ("l'avocat de Carlo Lavizzari": the role is someone else's)
                 self._bind(m.group, self._role_key(k + 1, j + 1))
             # role after the name between commas
             if b < len(doc) and doc[b].text == ",":
@@ -200,6 +201,13 @@ class _Attributor:
 
     def _person(self, group: int) -> bool:
         return group >= 0 and self.index.groups[group].label == "PER"
+
+    def _after_preposition(self, i: int) -> bool:
+        """Whether the name at token i is the complement of a preposition ("à l'occasion du X")."""
+        j = i
+        while j > 0 and self.group_at[j - 1] == self.group_at[i]:
+            j -= 1
+        return j > 0 and (self.doc[j - 1].pos_ == "ADP" or self.doc[j - 1].lower_ in ("du", "des", "au", "aux"))
 
     def _speaker_group(self, group: int) -> bool:
         return group >= 0 and self.index.groups[group].label in _SPEAKER_LABELS
@@ -384,8 +392,14 @@ class _Attributor:
                                and self.sent[c.i] == self.sent[verb]), key=lambda c: abs(c.i - verb))
             if subjects:
                 s = subjects[0]
-                if self.group_at[s.i] >= 0 and self.index.groups[self.group_at[s.i]].label in ("PER", "ORG"):
-                    return _Ref("ent", s.i, group=self.group_at[s.i])
+                g = self.group_at[s.i]
+                if self._speaker_group(g):
+                    if self.index.groups[g].label == "ORG" and s.left_edge.i < s.i:
+                        # "le ministre de la Santé": a role names a person before its ministry
+                        role = self._ref_at(s.left_edge.i, after_verb=False)
+                        if role is not None and role.kind == "role":
+                            return role
+                    return _Ref("ent", s.i, group=g)
                 start = s.left_edge.i if s.pos_ in ("NOUN", "PROPN") and s.left_edge.i >= s.i - 3 else s.i
                 return self._ref_at(start, after_verb=False) or self._ref_at(s.i, after_verb=False)
             if head.dep_ in ("ROOT",) or head.head is head:
@@ -561,8 +575,8 @@ class _Attributor:
                 left.append(i)
             i -= 1
         # "André Duvillard : « … »", "Mrs Beckett said: "…""
-        if left and doc[left[0]].text == ":" and len(left) > 1 and self.group_at[left[1]] >= 0 \
-                and self.index.groups[self.group_at[left[1]]].label == "PER":
+        if left and doc[left[0]].text == ":" and len(left) > 1 and self._person(self.group_at[left[1]]) \
+                and not self._after_preposition(left[1]):
             return _Ref("ent", left[1], group=self.group_at[left[1]]), ":", True
         selon = self._selon(left[-1], left[0] + 1) if left else None
         verbs = [k for k in left if self.speech[k]]

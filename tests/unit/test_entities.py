@@ -43,3 +43,11 @@ def test_english_labels_are_normalised():
     assert ents["Tehran"].label == "LOC"
     assert all(e.label in {"PER", "ORG", "LOC", "MISC"} for e in ents.values())
     assert not any(e.text == "Monday" for e in ents.values())  # dates are not entities
+
+
+def test_street_named_after_a_person_is_a_place():
+    text = ("Un incendie a ravagé un immeuble de la rue Erlanger à Paris. Le pompier Quentin Martin "
+            "a été interpellé avenue Victor Hugo.")
+    ents = {e.text: e.label for e in analyse_text(text, "fr").entities}
+    assert ents.get("Erlanger") in (None, "LOC") and ents.get("Victor Hugo") in (None, "LOC")
+    assert ents.get("Quentin Martin") == "PER"

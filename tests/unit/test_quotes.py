@@ -131,6 +131,25 @@ def test_capital_named_as_a_source_stands_for_its_government():
     assert quotes(text, "fr") == [("défensif", "Minsk")]
 
 
+def test_role_of_someone_else_is_not_bound_to_the_name_after_de():
+    # "avocat … de Carlo Lavizzari" is Warluzel's role; "l'avocat" is then Warluzel
+    text = ("Dominique Warluzel, avocat et ami de Carlo Lavizzari, a dénoncé l'arrestation de son client. "
+            "«Quand on prend la responsabilité de déclencher cela, il faut être sûr de soi», a asséné l'avocat.")
+    assert quotes(text, "fr")[0][1] == "Dominique Warluzel"
+
+
+def test_name_after_a_preposition_before_a_colon_is_not_the_speaker():
+    text = ("Le ministre de la Santé, Abdoulaye Diouf Sarr, a visité l'hôpital. Le ministre rassure les pèlerins "
+            "à l'occasion du Maouloud: «La situation est maîtrisée et le dispositif fonctionne bien».")
+    assert quotes(text, "fr")[0][1] == "Abdoulaye Diouf Sarr"
+
+
+def test_indefinite_role_with_a_group_modifier_is_named_in_the_next_sentence():
+    text = ('A top Senate Republican says the plan is "not a realistic suggestion" because there are not '
+            'enough votes.\n\nSouth Dakota Sen. John Thune is the No. 3 Senate GOP leader.')
+    assert quotes(text, "en") == [("not a realistic suggestion", "John Thune")]
+
+
 def test_english_pronoun_after_quote():
     text = ('John Smith, the mayor of Springfield, opened the new bridge on Friday. '
             '"This bridge will serve the town for a century," he said.')
