@@ -62,3 +62,5 @@ SPEECH_NOUNS = frozenset("insistence statement statements words remarks claim cl
                          "assertion warning message speech".split())
 RELATIVE_PRONOUNS = frozenset("who".split())
 INDEFINITE = frozenset("a an".split())
+# Role nouns that designate the same role as another ("l'édile" is the mayor).
+ROLE_SYNONYMS: dict[str, str] = {"spokeswoman": "spokesman", "spokesperson": "spokesman"}

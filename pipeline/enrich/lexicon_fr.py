@@ -127,3 +127,5 @@ SPEECH_NOUNS = frozenset("propos déclaration déclarations paroles mots insista
                          "accusation accusations message discours".split())
 RELATIVE_PRONOUNS = frozenset("qui".split())
 INDEFINITE = frozenset("un une".split())
+# Role nouns that designate the same role as another ("l'édile" is the mayor).
+ROLE_SYNONYMS: dict[str, str] = {"édile": "maire", "bourgmestre": "maire"}

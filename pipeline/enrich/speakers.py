@@ -34,6 +34,7 @@ from pipeline.enrich.quotes import QuoteSpan
 _SENTENCE_FINAL = frozenset(".!?…")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PREPOSITIONS = frozenset("de du des d' d’ of the à au aux".split())
+_TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof".split())
 # who can be a speaker: a person, or failing that an organisation; never a place or a thing
 _SPEAKER_LABELS = frozenset({"PER", "ORG"})
 
@@ -68,7 +69,8 @@ class _Attributor:
         self.spans = spans
         self.index = index
         self.lex = lexicon_for(lang)
-        self.role_nouns = frozenset(fold(w) for w in self.lex.ROLE_NOUNS)
+        self.role_synonyms = {fold(k): fold(v) for k, v in self.lex.ROLE_SYNONYMS.items()}
+        self.role_nouns = frozenset(fold(w) for w in self.lex.ROLE_NOUNS) | frozenset(self.role_synonyms)
         self.lang = lang
         self.starts = [t.idx for t in doc]
         n = len(doc)
@@ -161,6 +163,7 @@ class _Attributor:
     def _role_key(self, a: int, b: int) -> tuple[str, frozenset[str]] | None:
         words = [fold(t.text) for t in self.doc[a:b] if not t.is_punct and not t.is_space
                  and t.lower_ not in self.lex.DETERMINERS and t.lower_ not in _PREPOSITIONS]
+        words = [self.role_synonyms.get(w, w) for w in words]  # "l'édile" is "le maire"
         heads = [w for w in words if w in self.role_nouns]
         if not heads:
             return None
@@ -320,6 +323,14 @@ class _Attributor:
             return _Ref("pron", i, gender=self.lex.PRONOUNS[low])
         if low in self.lex.RELATIVE_PRONOUNS:
             return _Ref("rel", i)
+        if t.pos_ == "DET" and i + 1 < len(doc) and self._speaker_group(self.group_at[i + 1]) \
+                and fold(doc[i + 1].text) not in self.role_nouns:
+            g = self.group_at[i + 1]
+            e = i + 1
+            while e < len(doc) and self.group_at[e] == g:
+                e += 1
+            if e >= len(doc) or doc[e].pos_ not in ("NOUN", "PROPN"):
+                return _Ref("ent", i + 1, group=g)  # "the Bank of England", "la BCE"
         if t.pos_ in ("DET", "NOUN", "PROPN", "ADJ") and low not in ("ce", "cela", "ça", "it", "this"):
             # a noun phrase: up to the next comma/verb/quotation
             e = i
@@ -335,11 +346,13 @@ class _Attributor:
             role = self._role_key(i, e)
             plural = any("Plur" in doc[k].morph.get("Number") for k in range(i, e) if doc[k].pos_ == "NOUN")
             # "le ministre …, Philippe Goffin": the name in apposition is the referent
-            if e + 1 < len(doc) and doc[e].text == "," and self.group_at[e + 1] >= 0 \
-                    and self.index.groups[self.group_at[e + 1]].label == "PER":
-                g = self.group_at[e + 1]
+            name = e + 1
+            if name + 1 < len(doc) and doc[name].lower_.rstrip(".") in _TITLES:
+                name += 1  # "l'avocat de la famille, Me Jean Dupont"
+            if e + 1 < len(doc) and doc[e].text == "," and self._person(self.group_at[name]):
+                g = self.group_at[name]
                 self._bind(g, role)
-                return _Ref("ent", e + 1, group=g)
+                return _Ref("ent", name, group=g)
             if e < len(doc) and self.group_at[e] >= 0 and self.index.groups[self.group_at[e]].label == "PER":
                 self._bind(self.group_at[e], role)  # "le président biélorusse Alexandre Loukachenko"
                 return _Ref("ent", e, group=self.group_at[e])
@@ -373,11 +386,18 @@ class _Attributor:
         # a subject written after the verb: "a lancé mercredi le ministre", "said Mrs Beckett"
         i = verb + 1
         crossed_preposition = False
-        while i < len(doc) and i < verb + 8 and (doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM")
-                                                  or (self.lex is lexicon_fr and self.speech[i])
-                                                  or doc[i].lower_ in ("valoir", "savoir", "part", "en", "avant")):
-            crossed_preposition = crossed_preposition or doc[i].pos_ == "ADP"
-            i += 1
+        while i < len(doc) and i < verb + 14:
+            if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") \
+                    or (self.lex is lexicon_fr and self.speech[i]) \
+                    or doc[i].lower_ in ("valoir", "savoir", "part", "en", "avant"):
+                crossed_preposition = crossed_preposition or doc[i].pos_ == "ADP"
+                i += 1
+                continue
+            pp_end = self._adjunct_end(i) if post_quote else None
+            if pp_end is None:
+                break
+            crossed_preposition = True  # "a déclaré à Paris le ministre", "said in a statement"
+            i = pp_end
         if post_quote or self.lex is lexicon_fr:
             cand = self._ref_at(i, after_verb=True) if i < len(doc) and self.sent[i] == self.sent[verb] else None
             if cand and cand.kind == "ent" and (self.index.groups[cand.group].label not in _SPEAKER_LABELS
@@ -406,6 +426,27 @@ class _Attributor:
                 break
             head = head.head
         return self._subject_on_left(verb)
+
+    def _adjunct_end(self, i: int) -> int | None:
+        """End of a prepositional adjunct starting at token i ("à Bruxelles", "à l'AFP",
+        "devant la presse", "in a statement"), or None when token i does not open one."""
+        doc = self.doc
+        if doc[i].pos_ != "ADP" or doc[i].lower_ in ("de", "of", "by", "par", "selon"):
+            return None
+        j = i + 1
+        g = self.group_at[j] if j < len(doc) else -1
+        if g >= 0 and not self._person(g):
+            while j < len(doc) and self.group_at[j] == g:
+                j += 1
+            return j
+        while j < len(doc) and j < i + 4 and doc[j].pos_ in ("DET", "ADJ", "NUM"):
+            j += 1
+        if j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not self._person(self.group_at[j]) \
+                and fold(doc[j].text) not in self.role_nouns:
+            while j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN", "ADJ") and not self._person(self.group_at[j]):
+                j += 1
+            return j
+        return None
 
     def _left_subject(self, verb: int) -> _Ref | None:
         """The parser's subject of `verb` when it stands left of it, outside quotations."""

@@ -150,6 +150,20 @@ def test_indefinite_role_with_a_group_modifier_is_named_in_the_next_sentence():
     assert quotes(text, "en") == [("not a realistic suggestion", "John Thune")]
 
 
+@pytest.mark.parametrize(("lang", "text", "speaker"), [
+    ("fr", "«Nous ne céderons pas», a déclaré lundi à Paris le Premier ministre Michel Barnier.", "Michel Barnier"),
+    ("fr", "«Il faut agir vite», a lancé à Bruxelles la présidente de la Commission européenne Ursula von der Leyen.",
+     "Ursula von der Leyen"),
+    ("fr", "«Nous allons porter plainte», a annoncé à l'AFP l'avocat de la famille, Me Jean Dupont.", "Jean Dupont"),
+    ("fr", "La maire de Paris, Anne Hidalgo, a reçu Emmanuel Macron. «Paris est prête», a assuré l'édile.",
+     "Anne Hidalgo"),
+    ("en", '"Prices will fall," said the Bank of England in a statement.', "Bank of England"),
+    ("en", '"It is a sad day," said John Smith, a spokesman for the ministry, in Paris on Friday.', "John Smith"),
+])
+def test_subject_after_the_verb_past_place_and_time_adjuncts(lang, text, speaker):
+    assert [s for _, s in quotes(text, lang)] == [speaker]
+
+
 def test_english_pronoun_after_quote():
     text = ('John Smith, the mayor of Springfield, opened the new bridge on Friday. '
             '"This bridge will serve the town for a century," he said.')
