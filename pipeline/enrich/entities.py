@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from pipeline.enrich import lexicon_en, lexicon_fr
 from pipeline.model import Entity
 
 # spaCy's English scheme (OntoNotes) and French scheme (WikiNER) mapped onto ours; numeric
@@ -137,6 +138,8 @@ def _gender_hint(doc: Doc, start: int, lex_fem: frozenset[str], lex_masc: frozen
     return None
 
 
+_FEMININE_NAMES = lexicon_fr.FEMININE_FIRST_NAMES | lexicon_en.FEMININE_FIRST_NAMES
+_MASCULINE_NAMES = lexicon_fr.MASCULINE_FIRST_NAMES | lexicon_en.MASCULINE_FIRST_NAMES
 _STREET_WORDS = frozenset(
     "rue avenue av. boulevard bd place quai impasse allée chemin route cours square passage esplanade "
     "street st. road avenue boulevard lane drive".split()
@@ -248,6 +251,10 @@ def build_index(doc: Doc) -> EntityIndex:
         g.label = next((lab for lab in ("LOC", "ORG", "MISC", "PER") if lab in tied), tied[0])
         surfaces = Counter(m.text for m in g.mentions)
         g.canonical = max(surfaces, key=lambda s: (surfaces[s], s[:1].isupper()))
+    for g in groups:
+        if g.label == "PER" and g.gender is None and " " in g.canonical:
+            first = g.canonical.split()[0].casefold()
+            g.gender = "f" if first in _FEMININE_NAMES else "m" if first in _MASCULINE_NAMES else None
     _add_missed_surnames(doc, groups, raw, credits)
     mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
     return EntityIndex(mentions, groups)

@@ -64,3 +64,17 @@ RELATIVE_PRONOUNS = frozenset("who".split())
 INDEFINITE = frozenset("a an".split())
 # Role nouns that designate the same role as another ("l'édile" is the mayor).
 ROLE_SYNONYMS: dict[str, str] = {"spokeswoman": "spokesman", "spokesperson": "spokesman"}
+# Common first names whose gender is unambiguous (see lexicon_fr).
+FEMININE_FIRST_NAMES = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa
+    margaret betty sandra ashley dorothy kimberly emily donna michelle carol amanda melissa
+    deborah stephanie rebecca laura sharon cynthia kathleen amy angela anna hillary kamala
+    nancy theresa rachel yvette priti liz kemi nicola""".split()
+)
+MASCULINE_FIRST_NAMES = frozenset(
+    """james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george edward
+    ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel frank gregory raymond patrick jack dennis jerry tyler aaron
+    boris keir rishi tony gordon joe barack bill mike ted mitch chuck vic""".split()
+)

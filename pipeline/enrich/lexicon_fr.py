@@ -129,3 +129,19 @@ RELATIVE_PRONOUNS = frozenset("qui".split())
 INDEFINITE = frozenset("un une".split())
 # Role nouns that designate the same role as another ("l'édile" is the mayor).
 ROLE_SYNONYMS: dict[str, str] = {"édile": "maire", "bourgmestre": "maire"}
+# Common first names whose gender is unambiguous: lets "elle" skip a "Emmanuel Macron".
+FEMININE_FIRST_NAMES = frozenset(
+    """anne marie sophie catherine isabelle nathalie christine sylvie valérie véronique sandrine
+    martine françoise monique nicole élisabeth elisabeth brigitte ségolène rachida najat marine
+    marion agnès aurore amélie claire laure laurence céline julie camille léa chloé manon emma
+    ursula angela christiane michèle michelle hélène caroline delphine florence jacqueline
+    annie patricia clémentine emmanuelle mathilde pauline élise aurélie audrey stéphanie
+    béatrice cécile danielle dominique-anne geneviève juliette louise margaux olivia yaël""".split()
+)
+MASCULINE_FIRST_NAMES = frozenset(
+    """jean pierre paul jacques michel philippe nicolas françois emmanuel bruno gérald gerald
+    olivier laurent christophe alain bernard patrick éric eric thierry didier gilles vincent
+    sébastien julien thomas alexandre vladimir sergueï dmitri volodymyr édouard edouard gabriel
+    manuel lionel dominique-jean benoît yannick fabien raphaël jordan louis marc luc mathieu
+    matthieu antoine arnaud xavier yves hervé denis daniel stéphane frédéric guillaume""".split()
+)

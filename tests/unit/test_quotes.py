@@ -164,6 +164,11 @@ def test_subject_after_the_verb_past_place_and_time_adjuncts(lang, text, speaker
     assert [s for _, s in quotes(text, lang)] == [speaker]
 
 
+def test_pronoun_gender_from_the_first_name_skips_the_subject():
+    text = "Emmanuel Macron a reçu Anne Hidalgo à l'Élysée. «Paris est prête», a-t-elle assuré."
+    assert quotes(text, "fr") == [("Paris est prête", "Anne Hidalgo")]
+
+
 def test_english_pronoun_after_quote():
     text = ('John Smith, the mayor of Springfield, opened the new bridge on Friday. '
             '"This bridge will serve the town for a century," he said.')
