@@ -42,9 +42,10 @@ def _lemmas(doc: Doc) -> str:
 def analyse_doc(doc: Doc, lang: str) -> Analysis:
     """Entities, quotations and lemmas of one parsed article."""
     index = build_index(doc)
-    spans = find_quote_spans(doc.text, lang)
+    text = doc.text  # built from the tokens on every access: read it once
+    spans = find_quote_spans(text, lang)
     quotes = [
-        Quote(text=doc.text[a.span.start:a.span.end], speaker=a.speaker, start=a.span.start,
+        Quote(text=text[a.span.start:a.span.end], speaker=a.speaker, start=a.span.start,
               end=a.span.end, cue=a.cue)
         for a in attribute_quotes(doc, spans, index, lang)
         if a.keep

@@ -66,6 +66,7 @@ def lexicon_for(lang: str | None) -> ModuleType:
 class _Attributor:
     def __init__(self, doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text rebuilds the string from every token on each access
         self.spans = spans
         self.index = index
         self.lex = lexicon_for(lang)
@@ -677,12 +678,12 @@ class _Attributor:
             groups_of[qi] = self._sentence_subject(span)
 
     def _heading_speaker(self, qi: int, groups_of: list[int]) -> int:
-        words = set(_WORD.findall(fold(self.doc.text[self.spans[qi].start:self.spans[qi].end])))
+        words = set(_WORD.findall(fold(self.text[self.spans[qi].start:self.spans[qi].end])))
         best, best_score = -1, 0.0
         for j, other in enumerate(self.spans):
             if j == qi or groups_of[j] < 0 or other.heading:
                 continue
-            other_words = set(_WORD.findall(fold(self.doc.text[other.start:other.end])))
+            other_words = set(_WORD.findall(fold(self.text[other.start:other.end])))
             if not words or not other_words:
                 continue
             score = len(words & other_words) / len(words)
@@ -693,7 +694,7 @@ class _Attributor:
         return next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
 
     def _fills_paragraph(self, span: QuoteSpan) -> bool:
-        text = self.doc.text
+        text = self.text
         line_start = text.rfind("\n", 0, span.open_mark) + 1
         line_end = text.find("\n", span.end)
         line_end = len(text) if line_end < 0 else line_end
@@ -701,7 +702,7 @@ class _Attributor:
         return len(_WORD.findall(outside)) == 0
 
     def _is_full_sentence(self, span: QuoteSpan) -> bool:
-        body = self.doc.text[span.start:span.end]
+        body = self.text[span.start:span.end]
         return body[:1].isupper() and len(body.split()) >= 6
 
     def _sentence_subject(self, span: QuoteSpan) -> int:
@@ -730,7 +731,7 @@ class _Attributor:
     def _keep(self, att: Attribution, cue_found: bool) -> bool:
         """Drop titles of works and speakerless scare quotes; keep every other quotation."""
         span = att.span
-        body = self.doc.text[span.start:span.end]
+        body = self.text[span.start:span.end]
         words = _WORD.findall(body)
         if self._looks_like_title(span, words):
             return False
@@ -739,7 +740,7 @@ class _Attributor:
         return True
 
     def _looks_like_title(self, span: QuoteSpan, words: list[str]) -> bool:
-        text = self.doc.text
+        text = self.text
         before = text[max(0, span.open_mark - 30):span.open_mark].split()
         if before and fold(before[-1].strip("'’")) in self.lex.WORK_NOUNS:
             return True
