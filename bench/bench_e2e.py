@@ -46,9 +46,8 @@ def parse_time(value: str) -> float:
 
 
 def watch(es: Elasticsearch, index: str, stop: threading.Event, seen: dict[str, float],
-          stamp_field: str | None) -> dict[str, float]:
-    """Record, for each document, when a search first returned it; return id -> latency."""
-    latencies: dict[str, float] = {}
+          stamp_field: str | None, latencies: dict[str, float]) -> None:
+    """Record in `latencies`, for each document, the delay until a search first returned it."""
     while not stop.is_set():
         try:
             # Newest first: anything not yet seen is among the latest few hundred.
@@ -65,7 +64,6 @@ def watch(es: Elasticsearch, index: str, stop: threading.Event, seen: dict[str, 
             if start is not None:
                 latencies[hit["_id"]] = now - start
         time.sleep(0.1)
-    return latencies
 
 
 def baseline(es: Elasticsearch, refresh: str, count: int = 60) -> list[float]:
@@ -74,7 +72,7 @@ def baseline(es: Elasticsearch, refresh: str, count: int = 60) -> list[float]:
     written: dict[str, float] = {}
     stop = threading.Event()
     result: dict[str, float] = {}
-    watcher = threading.Thread(target=lambda: result.update(watch(es, index, stop, written, None)))
+    watcher = threading.Thread(target=watch, args=(es, index, stop, written, None, result))
     watcher.start()
     for n in range(count):
         written[str(n)] = time.time()
@@ -125,8 +123,7 @@ def main() -> None:
 
     stop = threading.Event()
     latencies: dict[str, float] = {}
-    watcher = threading.Thread(target=lambda: latencies.update(
-        watch(es, settings.index_alias, stop, {}, "first_seen_at")))
+    watcher = threading.Thread(target=watch, args=(es, settings.index_alias, stop, {}, "first_seen_at", latencies))
     watcher.start()
     published = 0
     started = time.monotonic()
