@@ -144,6 +144,7 @@ _STREET_WORDS = frozenset(
     "rue avenue av. boulevard bd place quai impasse allée chemin route cours square passage esplanade "
     "street st. road avenue boulevard lane drive".split()
 )
+_ROLE_WORDS = frozenset(fold(w) for w in lexicon_fr.ROLE_NOUNS | lexicon_en.ROLE_NOUNS)
 _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
 
@@ -255,9 +256,84 @@ def build_index(doc: Doc) -> EntityIndex:
         if g.label == "PER" and g.gender is None and " " in g.canonical:
             first = g.canonical.split()[0].casefold()
             g.gender = "f" if first in _FEMININE_NAMES else "m" if first in _MASCULINE_NAMES else None
+    _complete_names(doc, groups, credits)
     _add_missed_surnames(doc, groups, raw, credits)
     mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
     return EntityIndex(mentions, groups)
+
+
+_NAME_STOP = frozenset(
+    "of de du des d' d’ la le les l' l’ the a an and et à au aux in for with by".split()
+)
+
+
+def _heading_lines(text: str) -> list[tuple[int, int]]:
+    """Lines without sentence punctuation (titles, sub-headings): title case glues words to names
+    there ("Information Minister, Idris Vows")."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        body = line.rstrip(" \"'»”’")
+        if line.strip() and len(line) < 160 and not body.endswith((".", "!", "?", "…", ":", ";", ",")):
+            lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return lines
+
+
+def _first_name_like(doc: Doc, i: int) -> bool:
+    t = doc[i]
+    return (t.is_alpha and t.text[:1].isupper() and not t.is_upper and len(t.text) > 1
+            and t.pos_ in ("PROPN", "NOUN", "ADJ", "X") and t.lower_ not in _HONORIFICS
+            and t.lower_ not in _STYLED and t.lower_ not in _NAME_STOP and t.lower_ not in _STREET_WORDS
+            and t.ent_type_ not in ("ORG", "GPE", "LOC", "NORP", "FAC")
+            and fold(t.text) not in _ROLE_WORDS and "\n" not in t.whitespace_)
+
+
+def _complete_names(doc: Doc, groups: list[Group], credits: list[tuple[int, int]]) -> None:
+    """Give each person the fullest form of their name written anywhere in the article.
+
+    The model often tags only part of a name ("Bostock" in "Stuart Bostock with …", "Idris"
+    after "Muhammed" at a sentence start), glues a title-case word to it in a heading ("Idris
+    Vows"), or buries it in a role phrase it labels ORG ("Minister of Information Jamal
+    Jarrah"). The surname tokens of every person mention are looked up in the raw tokens and
+    extended leftwards over up to two capitalised name-like words that are not roles, titles or
+    words of another entity; a name form seen only in a heading is not trusted when its last
+    word never occurs outside headings.
+    """
+    headings = _heading_lines(doc.text)
+
+    def in_heading(char: int) -> bool:
+        return any(s <= char < e for s, e in headings)
+
+    by_word: dict[str, list[int]] = {}
+    for t in doc:
+        if t.text[:1].isupper() and t.is_alpha:
+            by_word.setdefault(t.text, []).append(t.i)
+    body_words = {t.text for t in doc if t.text[:1].isupper() and not in_heading(t.idx)}
+    for g in groups:
+        if g.label != "PER" or not g.mentions:
+            continue
+        forms: list[tuple[str, bool]] = [(m.text, in_heading(m.start)) for m in g.mentions]
+        keys = {m.text.split()[-1] for m in g.mentions} | {m.text for m in g.mentions if " " not in m.text}
+        for key in keys:
+            for i in by_word.get(key, []):
+                if any(s <= doc[i].idx < e for s, e in credits):
+                    continue
+                j = i
+                while j > 0 and i - j < 2 and _first_name_like(doc, j - 1):
+                    j -= 1
+                while j < i and j > 0 and doc[j - 1].lower_ in _NAME_STOP:
+                    j += 1  # "Minister of Information Jamal": the word after "of" is the role's
+                if j < i:
+                    forms.append((doc[j:i + 1].text, in_heading(doc[j].idx)))
+        trusted = [f for f, head in forms if not head or f.split()[-1] in body_words]
+        if not trusted:
+            continue
+        current = g.canonical
+        current_ok = current in trusted
+        best = max(trusted, key=lambda f: (len(f.split()), len(f)))
+        if not current_ok or (len(best.split()) > len(current.split())
+                              and fold(current.split()[-1]) in {fold(w) for w in best.split()}):
+            g.canonical = best
 
 
 def _add_missed_surnames(doc: Doc, groups: list[Group], raw: list[Mention],

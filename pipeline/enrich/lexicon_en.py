@@ -19,6 +19,8 @@ joke joked quip quipped complain complained complains charge charged charges
 testify testified testifies report reported reports reiterate reiterated reiterates
 praise praised praises condemn condemned condemns vow vowed vows pledge pledged pledges
 agree agreed agrees boast boasted concede conceded concedes caution cautioned cautions
+counter countered countering counters snap snapped snaps retort retorted retorts interject interjected
+interjects exclaim exclaimed exclaims scoff scoffed
 """.split()
 
 SPEECH_FORMS: frozenset[str] = frozenset(_VERBS)
@@ -27,9 +29,12 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
     reply respond answer recall acknowledge admit conclude continue remark observe describe urge
     suggest confirm deny promise predict stress emphasise emphasize assert maintain contend recount
     shout chant cry scream whisper joke quip complain charge testify reiterate praise condemn vow
-    pledge agree boast concede caution""".split()
+    pledge agree boast concede caution counter snap retort interject exclaim scoff""".split()
 )
-PHRASE_CUES: tuple[tuple[str, ...], ...] = (("went", "on"), ("goes", "on"), ("pointed", "out"), ("points", "out"))
+PHRASE_CUES: tuple[tuple[str, ...], ...] = (
+    ("went", "on"), ("goes", "on"), ("pointed", "out"), ("points", "out"), ("shot", "back"), ("shoots", "back"),
+    ("fired", "back"), ("fires", "back"), ("hit", "back"), ("hits", "back"), ("chimed", "in"), ("chimes", "in"),
+)
 AUXILIARIES = frozenset("has have had was is will would also then later".split())
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "him": "m", "her": "f"}
 INVERTED_PRONOUNS: dict[str, str | None] = {}
@@ -56,7 +61,9 @@ ROLE_NOUNS = frozenset(
     lawyer attorney prosecutor judge coach manager premier chancellor king queen pope prince princess
     counterpart predecessor successor commissioner captain colonel general lieutenant sergeant
     superintendent inspector sheriff congressman congresswoman representative lawmaker mp
-    candidate nominee professor doctor author""".split()
+    candidate nominee professor doctor author detective officer constable journalist reporter
+    correspondent editor anchor moderator analyst official organiser organizer coordinator delegate
+    solicitor barrister spokesman spokeswoman""".split()
 )
 SPEECH_NOUNS = frozenset("insistence statement statements words remarks claim claims comments comment "
                          "assertion warning message speech".split())

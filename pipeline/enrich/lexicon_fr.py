@@ -16,6 +16,7 @@ objecter interroger questionner plaisanter ironiser rassurer alerter informer me
 évoquer invoquer jurer supplier implorer exhorter appeler prôner tacler
 expliciter esquisser sermonner insinuer murmurer crier hurler chanter scander
 scander confesser préconiser certifier garantir pointer reprocher
+souhaiter s'exclamer contester nier railler
 """.split()
 
 # Irregular or non -er verbs: every form that can appear in "a X", "X-t-il", "X Y".
@@ -43,6 +44,7 @@ interrompt interrompu
 défend défendent défendu défendait défendant
 s'écrie écrie écrient écrié
 lance lancé
+sourit sourient souri
 """.split()
 
 # Multi-word cues: matched on lowercase token sequences after the verb group.
@@ -120,7 +122,12 @@ ROLE_NOUNS = frozenset(
     neuchâtelois ministre-président conseiller conseillère syndicaliste militant militante
     opposant opposante chercheur chercheuse professeur professeure médecin docteur
     commissaire capitaine colonel lieutenant sergent maréchal cardinal évêque imam rabbin
-    mairesse bourgmestre échevin échevine""".split()
+    mairesse bourgmestre échevin échevine inspecteur inspectrice représentant représentante
+    journaliste bâtonnier bâtonnière substitut policier policière gendarme enquêteur enquêtrice
+    délégué déléguée coordinateur coordinatrice présentateur présentatrice animateur animatrice
+    correspondant correspondante éditorialiste chroniqueur chroniqueuse témoin magistrat magistrate
+    officier brigadier gardien directeur-général administrateur administratrice président-directeur
+    manifestant manifestante habitant habitante salarié salariée""".split()
 )
 # "les propos de X", "les déclarations de X": a noun of speech whose owner is the source.
 SPEECH_NOUNS = frozenset("propos déclaration déclarations paroles mots insistance affirmation affirmations "

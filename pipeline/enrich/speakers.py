@@ -71,6 +71,7 @@ class _Attributor:
         self.index = index
         self.lex = lexicon_for(lang)
         self.role_synonyms = {fold(k): fold(v) for k, v in self.lex.ROLE_SYNONYMS.items()}
+        self.speech_nouns = frozenset(fold(w) for w in self.lex.SPEECH_NOUNS)
         self.role_nouns = frozenset(fold(w) for w in self.lex.ROLE_NOUNS) | frozenset(self.role_synonyms)
         self.lang = lang
         self.starts = [t.idx for t in doc]
@@ -126,7 +127,11 @@ class _Attributor:
         low = t.lower_
         if low in self.lex.SPEECH_FORMS or (t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in self.lex.SPEECH_LEMMAS):
             prev = t.nbor(-1).lower_ if t.i > 0 else ""
-            return prev not in self.lex.DETERMINERS and t.pos_ not in ("PROPN", "ADP", "DET")
+            if prev in self.lex.DETERMINERS or t.pos_ in ("PROPN", "ADP", "DET"):
+                return False
+            # "que l'affaire soit jugée", "was told": a passive speech verb has no speaker
+            return not (any(c.dep_ in ("aux:pass", "auxpass") for c in t.children)
+                        and not any(c.lower_ in ("se", "s'", "s’") for c in t.children))
         for phrase in self.lex.PHRASE_CUES:
             if low == phrase[0] and t.i + len(phrase) <= len(self.doc) and all(
                 self.doc[t.i + k].lower_ == w for k, w in enumerate(phrase)
@@ -548,8 +553,11 @@ class _Attributor:
         results: list[Attribution] = []
         groups_of: list[int] = []
         cue_found: list[bool] = []
+        self.source_cue: list[bool] = []
         for span in self.spans:
             ref, cue, found = self._find_cue(span)
+            self.source_cue.append(bool(ref is not None and ref.source) or cue in ("selon", "d'après", "d’après",
+                                                                                   "according to"))
             group = self.resolve(ref) if ref else -1
             if group < 0 and found and ref is None:
                 # a cue without a visible subject ("Et de conclure :", "avait choisi de … répondre")
@@ -566,7 +574,7 @@ class _Attributor:
         for qi, att in enumerate(results):
             g = groups_of[qi]
             att.speaker = self.index.groups[g].canonical if g >= 0 else None
-            att.keep = self._keep(att, cue_found[qi])
+            att.keep = self._keep(att, cue_found[qi]) and not self._scare_quote(qi, att)
         return results
 
     def _find_cue(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
@@ -691,6 +699,8 @@ class _Attributor:
                 best, best_score = groups_of[j], score
         if best_score >= 0.7:
             return best
+        if len(words) <= 4:
+            return -1  # a short quoted heading that repeats nothing said in the body is a title
         return next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
 
     def _fills_paragraph(self, span: QuoteSpan) -> bool:
@@ -738,6 +748,96 @@ class _Attributor:
         if att.speaker is None and (len(words) <= 2 or (len(words) <= 4 and not cue_found)):
             return False
         return True
+
+    # -- scare quotes -------------------------------------------------------------------------
+    def _span_head(self, span: QuoteSpan) -> Token | None:
+        """The token of a quotation whose syntactic head lies outside it."""
+        a, b = self._tok(span.start), self._tok_end(span.end)
+        for i in range(a, b):
+            t = self.doc[i]
+            if not t.is_punct and not (a <= t.head.i < b and t.head is not t):
+                return t
+        return None
+
+    def _governed_by_speech(self, head: Token) -> bool:
+        """Whether a speech verb outside the quotation governs it: one of its ancestors
+        ("a salué une victoire « méritée »", "said ministers were using it to “further …”"), or
+        a speech clause right after it (see _cue_follows). An object-
+        controlled infinitive breaks the chain: in "asked the candidates to discuss “change”",
+        the quoted word is the candidates' topic, not the asker's words."""
+        t = head
+        for _ in range(8):
+            parent = t.head
+            if parent is t:
+                return False
+            if fold(parent.text) in self.speech_nouns and not self.in_quote[parent.i]:
+                return True  # "Jack Straw's insistence that such action was “inconceivable”"
+            if self.speech[parent.i] and not self.in_quote[parent.i]:
+                return not (t.dep_ == "xcomp" and t.pos_ == "VERB"
+                            and any(c.dep_ in ("obj", "dobj", "iobj") and c.i != t.i for c in parent.children))
+            t = parent
+        return False
+
+    def _cue_follows(self, span: QuoteSpan) -> bool:
+        """A speech verb within five words after the quotation ("« sans condition », a-t-il
+        jugé", "un « crève-cœur » comme il l'a déclaré")."""
+        doc = self.doc
+        i, seen = self._tok_end(span.outer_end), 0
+        sid = self.sent[min(max(i - 1, 0), len(doc) - 1)] if len(doc) else 0
+        while i < len(doc) and seen < 5 and self.sent[i] == sid:
+            if self.speech[i] and not self.in_quote[i]:
+                return True
+            if not doc[i].is_punct and not self.in_quote[i]:
+                seen += 1
+            i += 1
+        return False
+
+    def _clause_has_person_subject(self, head: Token) -> bool:
+        """Whether the nearest verb above a quotation has a person (or pronoun, or role) as its
+        subject, climbing through subject-less infinitives unless their controller is an object."""
+        t = head
+        for _ in range(8):
+            if t.pos_ in ("VERB", "AUX", "ADJ") or any(c.dep_.startswith("nsubj") for c in t.children):
+                subjects = [c for c in t.children if c.dep_.startswith("nsubj") and not self.in_quote[c.i]]
+                if subjects:
+                    s = subjects[0]
+                    if self._person(self.group_at[s.i]) or s.lower_ in self.lex.PRONOUNS:
+                        return True
+                    ref = self._ref_at(s.left_edge.i, after_verb=False) if s.pos_ in ("NOUN", "PROPN") else None
+                    return bool(ref and ref.kind in ("ent", "role") and (ref.kind == "role" or self._person(ref.group)))
+                infinitive = t.morph.get("VerbForm") == ["Inf"] or (t.i > 0 and self.doc[t.i - 1].lower_ == "to")
+                if not infinitive or t.head is t or any(c.dep_ in ("obj", "dobj", "iobj") and c.i != t.i
+                                                        for c in t.head.children):
+                    return False
+            if t.head is t:
+                return False
+            t = t.head
+        return False
+
+    def _scare_quote(self, qi: int, att: Attribution) -> bool:
+        """A 1–3 word quotation inside a sentence that no speech cue governs is a scare quote or
+        a term ("gilets jaunes", “change”), not speech — unless a "selon X" source covers the
+        sentence or the quoted words are something the clause's person subject does or is
+        ("Poutine a profité de son déplacement pour « remercier »"). A quoted nickname that is
+        itself the subject of the verb ("« VGE » rétorque") is never a quotation."""
+        span = att.span
+        words = _WORD.findall(self.text[span.start:span.end])
+        if len(words) > 3 or span.continued or self._fills_paragraph(span) or span.cue_start is not None:
+            return False
+        head = self._span_head(span)
+        if head is None:
+            return False
+        if head.dep_.startswith("nsubj") and self.speech[head.head.i]:
+            return True
+        after = self._tok_end(span.outer_end)
+        if self.lang != "en" and after + 1 < len(self.doc) and self.speech[after] \
+                and not self.doc[after + 1].text.startswith("-") and self._ref_at(after + 1, True) is None:
+            return True  # French puts a comma before a post-posed cue: "« VGE » rétorque" is a subject
+        if span.heading or self.source_cue[qi]:
+            return False
+        if self._governed_by_speech(head) or self._cue_follows(span):
+            return False
+        return not self._clause_has_person_subject(head)
 
     def _looks_like_title(self, span: QuoteSpan, words: list[str]) -> bool:
         text = self.text
