@@ -411,6 +411,12 @@ class _Attributor:
                 cand = None  # "said in London", "a déclaré à Moscou": a place is never a speaker
             if cand and (cand.kind in ("ent", "role") or (cand.kind == "none" and post_quote)):
                 return cand
+        # "… and Sanders countering that …": a participle with no subject of its own whose
+        # left neighbour is a person takes that person, not the subject of the clause above
+        if self.lang == "en" and doc[verb].tag_ == "VBG" and verb > 0 \
+                and not any(c.dep_.startswith("nsubj") for c in doc[verb].children) \
+                and self._person(self.group_at[verb - 1]) and not self._after_preposition(verb - 1):
+            return _Ref("ent", verb - 1, group=self.group_at[verb - 1])
         # the parser's subject, climbing out of participles and infinitives
         head = doc[verb]
         for _ in range(4):
@@ -470,9 +476,14 @@ class _Attributor:
         """Nearest referring expression left of a verb group when the parse gave no subject."""
         doc = self.doc
         i = verb - 1
-        while i >= 0 and (doc[i].pos_ in ("AUX", "ADV") or doc[i].lower_ in self.lex.AUXILIARIES
-                          or doc[i].lower_ in self.lex.SKIPPABLE
-                          or doc[i].lower_ in ("ne", "n'", "n’", "se", "s'", "s’")):
+        while i >= 0:
+            if i >= 2 and doc[i - 2].lower_ == "quant" and doc[i - 1].lower_ in ("à", "a"):
+                i -= 3  # "X, …, s'est quant à lui dit": the pronoun only stresses the subject
+                continue
+            if not (doc[i].pos_ in ("AUX", "ADV") or doc[i].lower_ in self.lex.AUXILIARIES
+                    or doc[i].lower_ in self.lex.SKIPPABLE
+                    or doc[i].lower_ in ("ne", "n'", "n’", "se", "s'", "s’")):
+                break
             i -= 1
         # skip a parenthetical between subject and verb: "X, qui a été applaudi …, a soutenu"
         for _ in range(2):
@@ -486,6 +497,16 @@ class _Attributor:
                 i = j - 1
                 while i >= 0 and doc[i].lower_ in self.lex.SKIPPABLE:
                     i -= 1
+        for _ in range(2):
+            # "Siyakha Traoré, le frère de Bouna, …": one more apposition between name and verb
+            k = i
+            while k >= 0 and k > i - 12 and doc[k].text != "," and self.sent[k] == self.sent[verb]:
+                k -= 1
+            if k > 0 and k < i and doc[k].text == "," and doc[k + 1].pos_ == "DET" and self._person(self.group_at[k - 1]) \
+                    and not any(doc[x].pos_ in ("VERB", "AUX") for x in range(k + 1, i + 1)):
+                i = k - 1
+            else:
+                break
         if i < 0 or self.in_quote[i] or self.sent[i] != self.sent[verb]:
             return None
         if self.group_at[i] >= 0:
@@ -715,11 +736,32 @@ class _Attributor:
         body = self.text[span.start:span.end]
         return body[:1].isupper() and len(body.split()) >= 6
 
+    def _clause_subject(self, span: QuoteSpan) -> int:
+        """The person subject of the verb the quotation belongs to ("X a ironiquement
+        « admiré » leurs « pudeurs de gazelle »"), rather than any subject of the sentence."""
+        t = self._span_head(span)
+        for _ in range(3):
+            if t is None:
+                return -1
+            if t.pos_ in ("VERB", "AUX"):
+                subjects = [c for c in t.children if c.dep_.startswith("nsubj") and not self.in_quote[c.i]]
+                ref = (self._ref_at(subjects[0].i, after_verb=False) if subjects
+                       else self._subject_on_left(t.i))
+                g = self.resolve(ref) if ref is not None and ref.kind in ("ent", "pron", "role") else -1
+                return g if self._person(g) else -1
+            if t.head is t:
+                return -1
+            t = t.head
+        return -1
+
     def _sentence_subject(self, span: QuoteSpan) -> int:
         doc = self.doc
         tok = self._tok(span.open_mark)
         if tok >= len(doc):
             return -1
+        g = self._clause_subject(span)
+        if g >= 0:
+            return g
         sid = self.sent[tok]
         i = tok
         while i > 0 and self.sent[i - 1] == sid:
@@ -831,6 +873,7 @@ class _Attributor:
             return True
         after = self._tok_end(span.outer_end)
         if self.lang != "en" and after + 1 < len(self.doc) and self.speech[after] \
+                and "Part" not in self.doc[after].morph.get("VerbForm") \
                 and not self.doc[after + 1].text.startswith("-") and self._ref_at(after + 1, True) is None:
             return True  # French puts a comma before a post-posed cue: "« VGE » rétorque" is a subject
         if span.heading or self.source_cue[qi]:
