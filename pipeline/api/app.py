@@ -29,6 +29,13 @@ from pipeline.index.search import QueryError, SearchParams
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 
+# Query parameter types; module level because FastAPI resolves the (postponed) annotations here.
+Text = Annotated[str | None, Query(max_length=queries.MAX_QUERY_CHARS)]
+Name = Annotated[str | None, Query(max_length=queries.MAX_FILTER_CHARS)]
+Size = Annotated[int, Query(ge=1, le=10_000, description="page size, capped at api.max_page_size")]
+DateParam = Annotated[str | None, Query(max_length=40)]
+Cursor = Annotated[str | None, Query(max_length=2000, description="`next` of the previous page")]
+
 
 def _warm_up_lemmatizer() -> None:
     # Loading the spaCy models takes seconds: do it now rather than in the first user's request.
@@ -95,18 +102,13 @@ def create_app(settings: Settings, es: Elasticsearch | None = None, warm_up: boo
         return JSONResponse({"error": "internal error"}, status_code=500)
 
     # --- endpoints --------------------------------------------------------------------------
-    Text = Annotated[str | None, Query(max_length=queries.MAX_QUERY_CHARS)]
-    Name = Annotated[str | None, Query(max_length=queries.MAX_FILTER_CHARS)]
-    Size = Annotated[int, Query(ge=1, le=10_000, description=f"capped at {settings.api.max_page_size}")]
-
     @app.get("/search", dependencies=guarded, summary="Search articles")
     def search(q: Text = None, entity: Name = None, speaker: Name = None, feed: Name = None,
                lang: Name = None, since: Name = None,
-               date_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-               date_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+               date_from: Annotated[DateParam, Query(alias="from")] = None,
+               date_to: Annotated[DateParam, Query(alias="to")] = None,
                sort: Literal["newest", "relevance"] | None = None, size: Size = 10,
-               after: Annotated[str | None, Query(max_length=2000, description="`next` of the previous page")] = None,
-               ) -> dict[str, Any]:
+               after: Cursor = None) -> dict[str, Any]:
         params = SearchParams(query=q or "", entity=entity, speaker=speaker, feed=feed, lang=lang, since=since,
                               date_from=date_from, date_to=date_to, sort=sort, size=size, after=after)
         return queries.search_articles(client, settings, params)
@@ -114,9 +116,9 @@ def create_app(settings: Settings, es: Elasticsearch | None = None, warm_up: boo
     @app.get("/quotes", dependencies=guarded, summary="Search quotations (who said what)")
     def quotes(q: Text = None, speaker: Name = None, entity: Name = None, feed: Name = None,
                lang: Name = None, since: Name = None,
-               date_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-               date_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
-               size: Size = 10, after: Annotated[str | None, Query(max_length=2000)] = None) -> dict[str, Any]:
+               date_from: Annotated[DateParam, Query(alias="from")] = None,
+               date_to: Annotated[DateParam, Query(alias="to")] = None,
+               size: Size = 10, after: Cursor = None) -> dict[str, Any]:
         params = SearchParams(query=q or "", speaker=speaker, entity=entity, feed=feed, lang=lang, since=since,
                               date_from=date_from, date_to=date_to, size=size, after=after)
         return queries.search_quotes(client, settings, params)
