@@ -433,7 +433,12 @@ class _Attributor:
                             return role
                     return _Ref("ent", s.i, group=g)
                 start = s.left_edge.i if s.pos_ in ("NOUN", "PROPN") and s.left_edge.i >= s.i - 3 else s.i
-                return self._ref_at(start, after_verb=False) or self._ref_at(s.i, after_verb=False)
+                ref = self._ref_at(start, after_verb=False) or self._ref_at(s.i, after_verb=False)
+                if (ref is None or ref.kind == "none") and start >= 2 and doc[start - 1].text == "," \
+                        and self._person(self.group_at[start - 2]):
+                    # "Siyakha Traoré, le frère de Bouna, s'est dit": the parser took the apposition
+                    return _Ref("ent", start - 2, group=self.group_at[start - 2])
+                return ref
             if head.dep_ in ("ROOT",) or head.head is head:
                 break
             head = head.head
@@ -826,6 +831,9 @@ class _Attributor:
         doc = self.doc
         i, seen = self._tok_end(span.outer_end), 0
         sid = self.sent[min(max(i - 1, 0), len(doc) - 1)] if len(doc) else 0
+        if self.text[span.start:span.end].rstrip()[-1:] in _SENTENCE_FINAL and i < len(doc) \
+                and doc[i].pos_ == "DET" and doc[i].text[:1].isupper():
+            return False  # “experience.” The moderator asked …: a new sentence starts
         while i < len(doc) and seen < 5 and self.sent[i] == sid:
             if self.speech[i] and not self.in_quote[i]:
                 return True

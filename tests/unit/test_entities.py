@@ -51,3 +51,19 @@ def test_street_named_after_a_person_is_a_place():
     ents = {e.text: e.label for e in analyse_text(text, "fr").entities}
     assert ents.get("Erlanger") in (None, "LOC") and ents.get("Victor Hugo") in (None, "LOC")
     assert ents.get("Quentin Martin") == "PER"
+
+
+def test_fullest_name_when_the_model_tags_only_the_surname():
+    text = ("Stuart Bostock with Cayman Crime Stoppers said it was not new. Bostock said the police often "
+            "asked for help.")
+    ents = {e.text: e for e in analyse_text(text, "en").entities}
+    assert "Stuart Bostock" in ents and ents["Stuart Bostock"].label == "PER"
+    assert "Bostock" not in ents
+
+
+def test_title_case_heading_does_not_glue_a_word_to_the_name():
+    text = ("Lies Won't Be Told To Defend Govt – Information Minister, Idris Vows\n\n"
+            "Muhammed Idris, newly-inaugurated Minister of Information, has promised transparency. "
+            "Idris said the ministry would own up where it errs.")
+    ents = {e.text: e for e in analyse_text(text, "en").entities}
+    assert "Muhammed Idris" in ents and "Idris Vows" not in ents

@@ -211,3 +211,72 @@ def test_enrich_document_contract_on_html():
 def test_unsupported_or_unknown_language_has_no_nlp_fields(lang):
     analysis = analyse_text("Die Regierung hat am Mittwoch einen Gesetzentwurf vorgelegt. " * 3, lang)
     assert analysis.language == "de" and analysis.entities == [] and analysis.quotes == []
+
+
+# -- rules added with the second dev set ------------------------------------------------------
+
+def test_canonical_name_is_the_fullest_form_even_inside_a_role_phrase():
+    text = ("Minister of Information Jamal Jarrah met reporters on Monday. "
+            '"We will publish the figures next week," Jarrah said. '
+            '"Nothing will be hidden," he added.')
+    assert quotes(text, "en") == [("We will publish the figures next week,", "Jamal Jarrah"),
+                                  ("Nothing will be hidden,", "Jamal Jarrah")]
+
+
+def test_role_named_before_the_person_after_the_verb():
+    text = ("Un cambriolage a eu lieu dans la nuit. «Les enquêteurs ont retrouvé des traces», "
+            "a indiqué le commissaire de police Mario Nobin.")
+    assert quotes(text, "fr") == [("Les enquêteurs ont retrouvé des traces", "Mario Nobin")]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", 'Exit polls showed that “change,” a word often used by Obama, mattered more than “experience.” '
+           'The moderator Charles Gibson asked the two candidates to discuss “change” and “experience”.'),
+    ("fr", "Mécontents d'avoir été «parqués» dans un coin de la cour, les journalistes ont posé leurs "
+           "caméras, estimant ne pas pouvoir travailler."),
+])
+def test_short_terms_no_speech_cue_governs_are_scare_quotes(lang, text):
+    assert quotes(text, lang) == []
+
+
+def test_short_quotes_a_cue_governs_are_kept():
+    text = ("Vladimir Poutine a salué une victoire «méritée» de l'Argentine. Le président russe a profité "
+            "de son déplacement pour «remercier» la France.")
+    assert quotes(text, "fr") == [("méritée", "Vladimir Poutine"), ("remercier", "Vladimir Poutine")]
+
+
+def test_quoted_nickname_as_subject_of_the_verb_is_not_a_quotation():
+    text = ("Valéry Giscard d'Estaing affronte François Mitterrand. Au candidat de la gauche qui parle de "
+            "cœur, «VGE» rétorque.")
+    assert quotes(text, "fr") == []
+
+
+def test_passive_speech_verb_is_not_a_cue():
+    text = ("Me Paul Durand a jugé «indispensable» que l'affaire soit jugée par un tribunal, "
+            "«quelle qu'elle soit».")
+    assert quotes(text, "fr") == [("indispensable", "Paul Durand"), ("quelle qu'elle soit", "Paul Durand")]
+
+
+def test_english_participle_takes_the_name_right_before_it():
+    text = ("Hillary Clinton and Bernie Sanders tangled in a debate, with Clinton accusing him of turning his "
+            'back on the car industry and Sanders countering that her friends had "destroyed this economy".')
+    assert quotes(text, "en") == [("destroyed this economy", "Bernie Sanders")]
+
+
+def test_debate_cues_attribute_each_reply_to_its_own_speaker():
+    text = ('Hillary Clinton and Bernie Sanders met in Flint. "Let\'s have some facts," Clinton snapped at '
+            'Sanders. "Let me tell my story, you tell yours," Sanders shot back.')
+    assert quotes(text, "en") == [("Let's have some facts,", "Hillary Clinton"),
+                                  ("Let me tell my story, you tell yours,", "Bernie Sanders")]
+
+
+def test_quant_a_lui_and_apposition_before_the_verb():
+    text = ("Me Emmanuel Tordjman a plaidé lundi. Siyakha Traoré, le frère de Bouna, s'est quant à lui dit "
+            "«confiant, mitigé entre les deux».")
+    assert quotes(text, "fr")[-1] == ("confiant, mitigé entre les deux", "Siyakha Traoré")
+
+
+def test_quoted_verb_takes_the_subject_of_its_own_clause():
+    text = ("Emmanuel Macron a répondu «Je n'ai pas besoin d'un ventriloque». Face aux journalistes qui "
+            "n'ont pas évoqué les affaires, Jean-Luc Mélenchon a ironiquement «admiré» leur silence.")
+    assert quotes(text, "fr")[-1] == ("admiré", "Jean-Luc Mélenchon")
