@@ -63,7 +63,7 @@ ROLE_NOUNS = frozenset(
     superintendent inspector sheriff congressman congresswoman representative lawmaker mp
     candidate nominee professor doctor author detective officer constable journalist reporter
     correspondent editor anchor moderator analyst official organiser organizer coordinator delegate
-    solicitor barrister spokesman spokeswoman""".split()
+    solicitor barrister spokesman spokeswoman man woman boy girl teenager""".split()
 )
 SPEECH_NOUNS = frozenset("insistence statement statements words remarks claim claims comments comment "
                          "assertion warning message speech".split())

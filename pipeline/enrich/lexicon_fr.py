@@ -127,7 +127,8 @@ ROLE_NOUNS = frozenset(
     délégué déléguée coordinateur coordinatrice présentateur présentatrice animateur animatrice
     correspondant correspondante éditorialiste chroniqueur chroniqueuse témoin magistrat magistrate
     officier brigadier gardien directeur-général administrateur administratrice président-directeur
-    manifestant manifestante habitant habitante salarié salariée""".split()
+    manifestant manifestante habitant habitante salarié salariée homme femme garçon adolescent
+    adolescente""".split()
 )
 # "les propos de X", "les déclarations de X": a noun of speech whose owner is the source.
 SPEECH_NOUNS = frozenset("propos déclaration déclarations paroles mots insistance affirmation affirmations "

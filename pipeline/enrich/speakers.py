@@ -232,6 +232,14 @@ class _Attributor:
                        role: tuple[str, frozenset[str]] | None = None) -> int:
         """Most recent person that was a subject or a speaker before `before_tok`."""
         limit_sent = self.sent[before_tok] if before_tok < len(self.sent) else 10**9
+        if gender in ("m", "f") and self.speaker_events:
+            # the speaker of the quotation just before keeps the floor: "«…», s'est dit X. «…»,
+            # a-t-il poursuivi" is still X, even when X's gender is unknown
+            tok, group = max((e for e in self.speaker_events if e[0] < before_tok), default=(-1, -1))
+            if group >= 0 and 0 < limit_sent - self.sent[tok] <= 2 and self._compatible(group, gender) \
+                    and not (role and self._role_conflict(group, role)) \
+                    and not any(tok < t < before_tok and g != group for t, g in self.subject_events):
+                return group
         if gender in ("m", "f"):
             # someone known to have the pronoun's gender ("Mme Anne Martin" for "elle") beats a
             # more recent person of unknown gender, within a few sentences
@@ -342,6 +350,8 @@ class _Attributor:
             e = i
             while e < len(doc) and e < i + 10 and not self.in_quote[e] and not doc[e].is_punct \
                     and (doc[e].pos_ not in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ")
+                         or (e == i + 1 and doc[e].lower_ in ("un", "une"))  # "l'un de ses avocats"
+
                          or (doc[e].pos_ == "CCONJ" and e + 1 < len(doc) and doc[e + 1].lower_ in _PREPOSITIONS)):
                 if self._person(self.group_at[e]) and (e == i or (doc[e - 1].lower_ not in _PREPOSITIONS
                                                          and doc[e - 1].pos_ != "DET")):
@@ -507,8 +517,8 @@ class _Attributor:
             k = i
             while k >= 0 and k > i - 12 and doc[k].text != "," and self.sent[k] == self.sent[verb]:
                 k -= 1
-            if k > 0 and k < i and doc[k].text == "," and doc[k + 1].pos_ == "DET" and self._person(self.group_at[k - 1]) \
-                    and not any(doc[x].pos_ in ("VERB", "AUX") for x in range(k + 1, i + 1)):
+            if 0 < k < i and doc[k].text == "," and doc[k + 1].pos_ == "DET" \
+                    and self._person(self.group_at[k - 1]) and not any(doc[x].pos_ in ("VERB", "AUX") for x in range(k + 1, i + 1)):
                 i = k - 1
             else:
                 break

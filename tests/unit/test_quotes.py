@@ -280,3 +280,21 @@ def test_quoted_verb_takes_the_subject_of_its_own_clause():
     text = ("Emmanuel Macron a répondu «Je n'ai pas besoin d'un ventriloque». Face aux journalistes qui "
             "n'ont pas évoqué les affaires, Jean-Luc Mélenchon a ironiquement «admiré» leur silence.")
     assert quotes(text, "fr")[-1] == ("admiré", "Jean-Luc Mélenchon")
+
+
+def test_previous_speaker_keeps_the_floor_for_a_pronoun():
+    text = ("Me Emmanuel Tordjman a plaidé lundi. Siyakha Traoré, le frère de Bouna, s'est quant à lui dit "
+            "«confiant».\n\n«On espère, on y croit, on reste positif», a-t-il poursuivi.")
+    assert quotes(text, "fr")[-1] == ("On espère, on y croit, on reste positif", "Siyakha Traoré")
+
+
+def test_one_of_several_lawyers_named_in_apposition_after_the_verb():
+    text = ("Le procès s'est ouvert lundi. «Je ne crois pas que la société y gagne», a estimé l'un de leurs "
+            "avocats, Me Jean-Michel Mariaggi.")
+    assert quotes(text, "fr") == [("Je ne crois pas que la société y gagne", "Jean-Michel Mariaggi")]
+
+
+def test_a_description_after_the_verb_is_the_person_just_named():
+    text = ("Andy, qui avait 16 ans au moment des faits, a souhaité que les débats soient publics. «Je suis coupé "
+            "du monde depuis trois ans», a expliqué le jeune homme.")
+    assert quotes(text, "fr") == [("Je suis coupé du monde depuis trois ans", "Andy")]
