@@ -518,7 +518,8 @@ class _Attributor:
             while k >= 0 and k > i - 12 and doc[k].text != "," and self.sent[k] == self.sent[verb]:
                 k -= 1
             if 0 < k < i and doc[k].text == "," and doc[k + 1].pos_ == "DET" \
-                    and self._person(self.group_at[k - 1]) and not any(doc[x].pos_ in ("VERB", "AUX") for x in range(k + 1, i + 1)):
+                    and self._person(self.group_at[k - 1]) \
+                    and not any(doc[x].pos_ in ("VERB", "AUX") for x in range(k + 1, i + 1)):
                 i = k - 1
             else:
                 break
