@@ -15,6 +15,7 @@ import logging
 import random
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -101,17 +102,31 @@ class Indexer:
                                      client_id=self.client_id, max_records=self.limits.max_docs)
             log.info("indexer started", extra={"topic": self.settings.topic_enriched,
                                                "alias": self.settings.index_alias})
+            # One bulk in flight on a writer thread while this thread polls and serialises the next
+            # batch: Elasticsearch never waits for Kafka. Batches are still written strictly one
+            # after the other, and offsets are committed here (the consumer is not thread-safe)
+            # only once the writer has settled that batch.
+            writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-writer")
+            in_flight: tuple[list, Future[bool]] | None = None
             try:
                 while not stop.is_set():
                     records = self._gather(consumer, stop)
-                    if records and self._settle(records, stop):
-                        try:
-                            commit_batch(consumer, records)
-                        except KafkaError as exc:
-                            # A rebalance took the partitions away: the new owner re-reads the
-                            # batch and re-indexes it under the same ids, which is harmless.
-                            log.warning("offset commit failed", extra={"error": repr(exc)})
+                    if not records:
+                        if in_flight and in_flight[1].done():
+                            self._finish(consumer, in_flight)
+                            in_flight = None
+                        continue
+                    batch = self._prepare(records)
+                    if in_flight:
+                        self._finish(consumer, in_flight)
+                        in_flight = None
+                        if stop.is_set():
+                            break  # this batch was never written: it stays uncommitted
+                    in_flight = (records, writer.submit(self._settle, batch, stop))
+                if in_flight:
+                    self._finish(consumer, in_flight)
             finally:
+                writer.shutdown(wait=True)
                 consumer.close(autocommit=False)
         finally:
             if self._producer is not None:
@@ -139,8 +154,19 @@ class Indexer:
         return records
 
     # --- one batch ----------------------------------------------------------------------
-    def _settle(self, records: list, stop: threading.Event) -> bool:
-        """Index and dead-letter `records` until every one is accounted for; False if stopped first."""
+    def _finish(self, consumer: Any, in_flight: tuple[list, Future[bool]]) -> None:
+        """Wait for the batch on the writer thread; commit its offsets if it was fully settled."""
+        records, future = in_flight
+        if future.result():
+            try:
+                commit_batch(consumer, records)
+            except KafkaError as exc:
+                # A rebalance took the partitions away: the new owner re-reads the batch and
+                # re-indexes it under the same ids, which is harmless.
+                log.warning("offset commit failed", extra={"error": repr(exc)})
+
+    def _prepare(self, records: list) -> tuple[list[_Item], list[tuple[Any, str]]]:
+        """Parse and serialise a batch: (documents to write, records to dead-letter)."""
         BATCH_SIZE.labels(stage=STAGE).observe(len(records))
         dead: list[tuple[Any, str]] = []
         latest: dict[str, _Item] = {}
@@ -158,8 +184,12 @@ class Indexer:
             # same partition, so the newer) is written, so a retried older copy can't win.
             latest.pop(article.id, None)
             latest[article.id] = _Item(record, article.id, article.first_seen_at, lines)
+        return list(latest.values()), dead
 
-        pending = list(latest.values())
+    def _settle(self, batch: tuple[list[_Item], list[tuple[Any, str]]], stop: threading.Event) -> bool:
+        """Index and dead-letter a prepared batch until every record is accounted for; False if
+        stopped first (then nothing of it may be committed)."""
+        pending, dead = batch[0], list(batch[1])
         delay = self.limits.backoff_initial
         while pending:
             retry, failed = self._bulk(pending)
