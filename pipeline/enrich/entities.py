@@ -140,6 +140,7 @@ def _gender_hint(doc: Doc, start: int, lex_fem: frozenset[str], lex_masc: frozen
 
 _FEMININE_NAMES = lexicon_fr.FEMININE_FIRST_NAMES | lexicon_en.FEMININE_FIRST_NAMES
 _MASCULINE_NAMES = lexicon_fr.MASCULINE_FIRST_NAMES | lexicon_en.MASCULINE_FIRST_NAMES
+_FIRST_NAMES = _FEMININE_NAMES | _MASCULINE_NAMES
 _STREET_WORDS = frozenset(
     "rue avenue av. boulevard bd place quai impasse allée chemin route cours square passage esplanade "
     "street st. road avenue boulevard lane drive".split()
@@ -163,6 +164,11 @@ def build_index(doc: Doc) -> EntityIndex:
             continue
         if label == "PER" and ent.start > 0 and doc[ent.start - 1].lower_ in _STREET_WORDS:
             label = "LOC"  # "la rue Erlanger", "avenue Victor-Hugo": a street named after someone
+        if label in ("MISC", "ORG") and ent.start > 0 and not doc[ent.start - 1].ent_type_ \
+                and doc[ent.start - 1].is_title and doc[ent.start - 1].lower_ in _FIRST_NAMES:
+            # "David [Le Bars]" tagged MISC after an untagged first name: a person
+            ent = doc[ent.start - 1:ent.end]
+            label = "PER"
         cleaned = _clean_span(ent, label)
         if cleaned is None:
             continue
@@ -323,6 +329,8 @@ def _complete_names(doc: Doc, groups: list[Group], credits: list[tuple[int, int]
                     j -= 1
                 while j < i and j > 0 and doc[j - 1].lower_ in _NAME_STOP:
                     j += 1  # "Minister of Information Jamal": the word after "of" is the role's
+                if i - j == 2 and j > 0 and doc[j - 1].text[:1].isupper() and doc[j - 1].is_alpha:
+                    j += 1  # "Home Affairs Stephen Kampyongo": the outer word ends a capitalised title
                 if j < i:
                     forms.append((doc[j:i + 1].text, in_heading(doc[j].idx)))
         trusted = [f for f, head in forms if not head or f.split()[-1] in body_words]

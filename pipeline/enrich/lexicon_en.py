@@ -41,7 +41,8 @@ INVERTED_PRONOUNS: dict[str, str | None] = {}
 SOURCE_PREPOSITIONS = ("according to",)
 SKIPPABLE = frozenset(
     """also then later again further earlier today yesterday monday tuesday wednesday thursday friday
-    saturday sunday on in at last night morning evening afternoon week""".split()
+    saturday sunday on in at last night morning evening afternoon week january february march april
+    may june july august september october november december""".split()
 )
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sen sen. rep rep. gov gov. cpl cpl. "
                        "sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp.".split())

@@ -95,7 +95,8 @@ SKIPPABLE = frozenset(
     """encore aussi également toutefois alors ensuite enfin pourtant néanmoins cependant donc
     ainsi même déjà d'ailleurs d’ailleurs notamment surtout plutôt simplement sobrement
     lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi hier aujourd'hui
-    aujourd’hui récemment dernier dernière ce cette pour sa part de son côté t""".split()
+    aujourd’hui récemment dernier dernière ce cette pour sa part de son côté t janvier février mars
+    avril mai juin juillet août septembre octobre novembre décembre""".split()
 )
 # Honorifics dropped from canonical names (not "Sir": it is part of a styled name).
 HONORIFICS = frozenset("m. mm. mme mmes mlle me mgr pr dr".split())

@@ -67,3 +67,10 @@ def test_title_case_heading_does_not_glue_a_word_to_the_name():
             "Idris said the ministry would own up where it errs.")
     ents = {e.text: e for e in analyse_text(text, "en").entities}
     assert "Muhammed Idris" in ents and "Idris Vows" not in ents
+
+
+def test_name_completion_stops_at_a_capitalised_title():
+    text = ("Nephas Chifuta said that the Minister of Home Affairs Stephen Kampyongo gave no interview. "
+            "Kampyongo was in Lusaka.")
+    ents = {e.text for e in analyse_text(text, "en").entities}
+    assert "Stephen Kampyongo" in ents and "Affairs Stephen Kampyongo" not in ents

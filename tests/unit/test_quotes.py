@@ -298,3 +298,9 @@ def test_a_description_after_the_verb_is_the_person_just_named():
     text = ("Andy, qui avait 16 ans au moment des faits, a souhaité que les débats soient publics. «Je suis coupé "
             "du monde depuis trois ans», a expliqué le jeune homme.")
     assert quotes(text, "fr") == [("Je suis coupé du monde depuis trois ans", "Andy")]
+
+
+def test_date_and_medium_between_the_verb_and_its_subject():
+    text = ('Une unité de la BRI "les a cueillis par surprise" près d\'Avignon, a précisé lundi 10 mai sur '
+            "franceinfo David Le Bars, secrétaire général du syndicat des commissaires.")
+    assert quotes(text, "fr") == [("les a cueillis par surprise", "David Le Bars")]
