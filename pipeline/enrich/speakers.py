@@ -37,6 +37,7 @@ _PREPOSITIONS = frozenset("de du des d' d’ of the à au aux".split())
 _TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof".split())
 # who can be a speaker: a person, or failing that an organisation; never a place or a thing
 _SPEAKER_LABELS = frozenset({"PER", "ORG"})
+_DOCUMENT_NOUNS = frozenset("statement release letter communiqué lettre déclaration texte".split())
 
 
 @dataclass
@@ -596,6 +597,12 @@ class _Attributor:
             self.source_cue.append(bool(ref is not None and ref.source) or cue in ("selon", "d'après", "d’après",
                                                                                    "according to"))
             group = self.resolve(ref) if ref else -1
+            if group < 0 and ref is not None and ref.kind == "none" and self._document_subject(ref.token):
+                # "…," the statement read: the statement of the person quoted just before, or of
+                # the person the article is about
+                group = next((g for t, g in reversed(self.speaker_events) if t < ref.token), -1)
+                if group < 0:
+                    group = self._recent_person(ref.token, None, exclude_sentence=False)
             if group < 0 and found and ref is None:
                 # a cue without a visible subject ("Et de conclure :", "avait choisi de … répondre")
                 group = self._sentence_subject(span)
@@ -751,6 +758,13 @@ class _Attributor:
     def _is_full_sentence(self, span: QuoteSpan) -> bool:
         body = self.text[span.start:span.end]
         return body[:1].isupper() and len(body.split()) >= 6
+
+    def _document_subject(self, i: int) -> bool:
+        """Whether the noun phrase at token i is "the statement" / "le communiqué" (anaphoric)."""
+        doc = self.doc
+        if i + 1 >= len(doc) or doc[i].lower_ not in ("the", "le", "la", "ce", "cette", "this"):
+            return False
+        return doc[i + 1].lower_ in _DOCUMENT_NOUNS
 
     def _clause_subject(self, span: QuoteSpan) -> int:
         """The person subject of the verb the quotation belongs to ("X a ironiquement

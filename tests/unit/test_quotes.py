@@ -304,3 +304,9 @@ def test_date_and_medium_between_the_verb_and_its_subject():
     text = ('Une unité de la BRI "les a cueillis par surprise" près d\'Avignon, a précisé lundi 10 mai sur '
             "franceinfo David Le Bars, secrétaire général du syndicat des commissaires.")
     assert quotes(text, "fr") == [("les a cueillis par surprise", "David Le Bars")]
+
+
+def test_the_statement_speaks_for_the_person_quoted_before():
+    text = ('Nephas Chifuta, the spokesman, said the story was false. "Nobody gave an interview," Chifuta said.\n\n'
+            '"We thank the police for being proactive," concluded the statement.')
+    assert quotes(text, "en")[-1] == ("We thank the police for being proactive,", "Nephas Chifuta")
