@@ -447,6 +447,10 @@ def _stop_pid(pid: int, name: str, timeout: float) -> None:
         os.kill(pid, signal.SIGKILL)
         while _pid_alive(pid):
             time.sleep(0.1)
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap it when it was started by this very process
+    except ChildProcessError:
+        pass
 
 
 def down(settings: Settings, timeout: float = 60.0) -> None:
