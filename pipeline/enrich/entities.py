@@ -7,6 +7,7 @@ toward "Vladimir Poutine"; the canonical form is the fullest mention. Photo cred
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -262,7 +263,7 @@ def build_index(doc: Doc) -> EntityIndex:
         if g.label == "PER" and g.gender is None and " " in g.canonical:
             first = g.canonical.split()[0].casefold()
             g.gender = "f" if first in _FEMININE_NAMES else "m" if first in _MASCULINE_NAMES else None
-    _complete_names(doc, groups, credits)
+    _complete_names(doc, text, groups, credits)
     _add_missed_surnames(doc, groups, raw, credits)
     mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
     return EntityIndex(mentions, groups)
@@ -294,7 +295,7 @@ def _first_name_like(doc: Doc, i: int) -> bool:
             and fold(t.text) not in _ROLE_WORDS and "\n" not in t.whitespace_)
 
 
-def _complete_names(doc: Doc, groups: list[Group], credits: list[tuple[int, int]]) -> None:
+def _complete_names(doc: Doc, text: str, groups: list[Group], credits: list[tuple[int, int]]) -> None:
     """Give each person the fullest form of their name written anywhere in the article.
 
     The model often tags only part of a name ("Bostock" in "Stuart Bostock with …", "Idris"
@@ -305,16 +306,26 @@ def _complete_names(doc: Doc, groups: list[Group], credits: list[tuple[int, int]
     words of another entity; a name form seen only in a heading is not trusted when its last
     word never occurs outside headings.
     """
-    headings = _heading_lines(doc.text)
+    if not any(g.label == "PER" and g.mentions for g in groups):
+        return
+    headings = _heading_lines(text)
+    heading_starts = [s for s, _ in headings]
 
     def in_heading(char: int) -> bool:
-        return any(s <= char < e for s, e in headings)
+        k = bisect.bisect_right(heading_starts, char) - 1
+        return k >= 0 and char < headings[k][1]
 
     by_word: dict[str, list[int]] = {}
+    body_words: set[str] = set()
+    h = 0  # tokens come in text order: walk the heading lines alongside
     for t in doc:
-        if t.text[:1].isupper() and t.is_alpha:
-            by_word.setdefault(t.text, []).append(t.i)
-    body_words = {t.text for t in doc if t.text[:1].isupper() and not in_heading(t.idx)}
+        if not (t.is_alpha and t.text[:1].isupper()):
+            continue
+        by_word.setdefault(t.text, []).append(t.i)
+        while h < len(headings) and headings[h][1] <= t.idx:
+            h += 1
+        if not (h < len(headings) and headings[h][0] <= t.idx):
+            body_words.add(t.text)
     for g in groups:
         if g.label != "PER" or not g.mentions:
             continue

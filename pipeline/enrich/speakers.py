@@ -64,6 +64,18 @@ def lexicon_for(lang: str | None) -> ModuleType:
     return lexicon_en if lang == "en" else lexicon_fr
 
 
+_FOLDED: dict[str, tuple[dict[str, str], frozenset[str], frozenset[str]]] = {}
+
+
+def _folded_lexicon(lex: ModuleType) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """Role synonyms, speech nouns and role nouns of a lexicon, folded once per process."""
+    if lex.__name__ not in _FOLDED:
+        synonyms = {fold(k): fold(v) for k, v in lex.ROLE_SYNONYMS.items()}
+        _FOLDED[lex.__name__] = (synonyms, frozenset(fold(w) for w in lex.SPEECH_NOUNS),
+                                 frozenset(fold(w) for w in lex.ROLE_NOUNS) | frozenset(synonyms))
+    return _FOLDED[lex.__name__]
+
+
 class _Attributor:
     def __init__(self, doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None) -> None:
         self.doc = doc
@@ -71,11 +83,11 @@ class _Attributor:
         self.spans = spans
         self.index = index
         self.lex = lexicon_for(lang)
-        self.role_synonyms = {fold(k): fold(v) for k, v in self.lex.ROLE_SYNONYMS.items()}
-        self.speech_nouns = frozenset(fold(w) for w in self.lex.SPEECH_NOUNS)
-        self.role_nouns = frozenset(fold(w) for w in self.lex.ROLE_NOUNS) | frozenset(self.role_synonyms)
+        self.role_synonyms, self.speech_nouns, self.role_nouns = _folded_lexicon(self.lex)
+        self.phrase_starts = frozenset(p[0] for p in self.lex.PHRASE_CUES)
+        toks = list(doc)  # iterating a Doc builds Token objects each time: once is enough
         self.lang = lang
-        self.starts = [t.idx for t in doc]
+        self.starts = [t.idx for t in toks]
         n = len(doc)
         # token -> in a quotation (its marks included); incises inside stay outside
         self.in_quote = [False] * n
@@ -90,8 +102,8 @@ class _Attributor:
         for m in index.mentions:
             for i in range(self._tok(m.start), self._tok_end(m.end)):
                 self.group_at[i] = m.group
-        self.sent = self._sentences()
-        self.speech = [self._is_speech(t) for t in doc]
+        self.sent = self._sentences(toks)
+        self.speech = [self._is_speech(t) for t in toks]
         self.subject_events = self._subject_mentions()  # (token, group), in order
         self.speaker_events: list[tuple[int, int]] = []
         self.bound_roles: dict[int, list[tuple[str, frozenset[str]]]] = {}
@@ -110,10 +122,10 @@ class _Attributor:
         """One past the last token starting before `char`."""
         return bisect.bisect_left(self.starts, char)
 
-    def _sentences(self) -> list[int]:
+    def _sentences(self, toks: list[Token]) -> list[int]:
         ids = []
         sid = 0
-        for t in self.doc:
+        for t in toks:
             if "\n" in t.text:
                 sid += 1
                 ids.append(sid)
@@ -133,6 +145,8 @@ class _Attributor:
             # "que l'affaire soit jugée", "was told": a passive speech verb has no speaker
             return not (any(c.dep_ in ("aux:pass", "auxpass") for c in t.children)
                         and not any(c.lower_ in ("se", "s'", "s’") for c in t.children))
+        if low not in self.phrase_starts:
+            return False
         for phrase in self.lex.PHRASE_CUES:
             if low == phrase[0] and t.i + len(phrase) <= len(self.doc) and all(
                 self.doc[t.i + k].lower_ == w for k, w in enumerate(phrase)
