@@ -10,6 +10,7 @@ language analyzers they are added as `.fr` / `.en` sub-fields of the text fields
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from typing import Any
 
@@ -32,10 +33,17 @@ def entity_field(label: str) -> str:
     return f"entities_{label.lower()}"
 
 
+# The Unicode blocks of combining marks (accents and the like), removed after NFKD decomposition.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents ("Biélorussie" -> "bielorussie"), what asciifolding would do."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = text.casefold()
+    if lowered.isascii():
+        return lowered
+    # One regex pass instead of a Python loop per character: this runs on every indexed document.
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 def detect_language_analyzers(es: Elasticsearch) -> list[str]:
