@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "print precision, recall, F1 and speaker accuracy per gold set, split and language.",
     )
     e.add_argument("gold", nargs="*", help="gold JSON files (default: tests/data/gold/*.json)")
-    e.add_argument("--split", choices=["dev", "test", "test2"], help="only the documents of this split")
+    e.add_argument("--split", choices=["dev", "test", "test2", "test3"], help="only the documents of this split")
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--errors", action="store_true", help="list misses, spurious quotes and wrong speakers on stderr")
     e.set_defaults(func=_evaluate)
