@@ -86,3 +86,27 @@ MASCULINE_FIRST_NAMES = frozenset(
     scott brandon benjamin samuel frank gregory raymond patrick jack dennis jerry tyler aaron
     boris keir rishi tony gordon joe barack bill mike ted mitch chuck vic""".split()
 )
+# Words right before a quoted string that make it a name or title, not speech.
+TITLE_INTRODUCERS = frozenset("logo slogan hashtag titled entitled dubbed called named nicknamed".split())
+# "what he called “…”": after these words the name-giving verb reports someone's words.
+TITLE_INTRODUCER_BLOCKERS = frozenset("he she they i we you it what who".split())
+# A quoted legal charge ("arrested for “reckless endangerment”") is not speech.
+CHARGE_PREPOSITIONS = frozenset("for of with".split())
+LEGAL_WORDS = frozenset(
+    """charged charge charges convicted arrested indicted accused sentenced investigation prosecuted
+    sued suspicion jailed probe guilty pleaded booked detained""".split()
+)
+# Nouns that designate an organisation by its kind ("the union said"); see lexicon_fr.
+ORG_KIND_NOUNS: dict[str, str] = {
+    "union": "union", "federation": "union", "confederation": "union", "ministry": "ministry",
+    "department": "ministry", "party": "party", "agency": "agency", "company": "company",
+    "council": "council", "commission": "commission", "committee": "committee", "foundation": "foundation",
+    "association": "association", "club": "club", "university": "university", "firm": "company",
+}
+ORG_KIND_NAMES: dict[str, frozenset[str]] = {
+    "union": frozenset("union unions workers teamsters afl-cio guild unite unison federation confederation "
+                       "seiu uaw ufcw tuc cwu".split()),
+    "ministry": frozenset("ministry department".split()),
+    "party": frozenset("party democrats republicans labour conservatives".split()),
+    "company": frozenset("company inc inc. corp corp. corporation ltd plc llc group".split()),
+}

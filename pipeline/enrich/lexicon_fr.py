@@ -154,3 +154,36 @@ MASCULINE_FIRST_NAMES = frozenset(
     manuel lionel dominique-jean benoît yannick fabien raphaël jordan louis marc luc mathieu
     matthieu antoine arnaud xavier yves hervé denis daniel stéphane frédéric guillaume""".split()
 )
+# Words right before a quoted string that make it a name or title, not speech ("le logo « … »",
+# "une opération baptisée « … »").
+TITLE_INTRODUCERS = frozenset(
+    """logo slogan hashtag mot-dièse intitulé intitulée intitulés intitulées baptisé baptisée baptisés
+    baptisées surnommé surnommée surnommés surnommées dénommé dénommée nommé nommée""".split()
+)
+# A quoted legal charge ("mis en examen pour « homicide volontaire »") is not speech: the
+# preposition right before the quotation, and words of the legal context a few words earlier.
+CHARGE_PREPOSITIONS = frozenset("pour de d' d’ du".split())
+LEGAL_WORDS = frozenset(
+    """examen condamné condamnée condamnés condamnées poursuivi poursuivie poursuivis poursuivies
+    inculpé inculpée inculpés inculpées plainte plaintes enquête information judiciaire jugé jugée
+    jugés jugées écroué écrouée écroués interpellé interpellée interpellés arrêté arrêtée arrêtés
+    accusé accusée accusés accusées garde vue déféré déférée renvoyé renvoyée renvoyés procès
+    soupçonné soupçonnée soupçonnés condamnation poursuites inculpation""".split()
+)
+# Nouns that designate an organisation by its kind ("déclare la centrale", "le syndicat"): they
+# stand for the organisation of that kind named earlier in the article. Each kind lists the words
+# that, in an organisation's name, tell its kind.
+ORG_KIND_NOUNS: dict[str, str] = {
+    "syndicat": "union", "centrale": "union", "confédération": "union", "fédération": "union",
+    "intersyndicale": "union", "ministère": "ministry", "parti": "party", "préfecture": "prefecture",
+    "parquet": "parquet", "association": "association", "fondation": "foundation", "agence": "agency",
+    "entreprise": "company", "société": "company", "compagnie": "company", "constructeur": "company",
+    "club": "club", "université": "university", "commission": "commission", "comité": "committee",
+}
+ORG_KIND_NAMES: dict[str, frozenset[str]] = {
+    "union": frozenset("cgt cfdt fo cftc unsa sud solidaires fsu cfe-cgc cgc snes snuipp sgp syndicat "
+                       "union fédération confédération intersyndicale ouvrière".split()),
+    "ministry": frozenset("ministère".split()),
+    "party": frozenset("parti ps lr rn lfi pcf eelv modem udi".split()),
+}
+TITLE_INTRODUCER_BLOCKERS: frozenset[str] = frozenset()

@@ -85,6 +85,7 @@ class _Attributor:
         self.lex = lexicon_for(lang)
         self.role_synonyms, self.speech_nouns, self.role_nouns = _folded_lexicon(self.lex)
         self.phrase_starts = frozenset(p[0] for p in self.lex.PHRASE_CUES)
+        self.org_kinds = {fold(k): v for k, v in self.lex.ORG_KIND_NOUNS.items()}
         toks = list(doc)  # iterating a Doc builds Token objects each time: once is enough
         self.lang = lang
         self.starts = [t.idx for t in toks]
@@ -374,6 +375,9 @@ class _Attributor:
                 e += 1
             if e == i:
                 return None
+            org = self._org_by_kind(i, e)
+            if org is not None:
+                return org
             role = self._role_key(i, e)
             plural = any("Plur" in doc[k].morph.get("Number") for k in range(i, e) if doc[k].pos_ == "NOUN")
             # "le ministre …, Philippe Goffin": the name in apposition is the referent
@@ -394,6 +398,40 @@ class _Attributor:
                       else "m" if det in self.lex.MASCULINE_DETERMINERS else None)
             return _Ref("role", i, role=role, indefinite=det in self.lex.INDEFINITE, gender=gender, end=e)
         return None
+
+    def _org_by_kind(self, a: int, b: int) -> _Ref | None:
+        """'le syndicat', 'la centrale', 'the union', 'the ministry': an organisation named by its
+        kind stands for the organisation of that kind mentioned before (the CGT), or for no one."""
+        doc = self.doc
+        words = []
+        for k in range(a, b):
+            if (doc[k].pos_ == "ADP" or doc[k].lower_ in self.lex.SKIPPABLE) and words:
+                break  # "la centrale dans un communiqué": the adjunct is not part of the name
+            if doc[k].lower_ not in self.lex.DETERMINERS:
+                words.append(k)
+        if not words or doc[a].lower_ in self.lex.INDEFINITE or doc[words[0]].pos_ != "NOUN":
+            return None
+        noun = fold(doc[words[0]].text)
+        kind = self.org_kinds.get(noun)
+        if kind is None or "Plur" in doc[words[0]].morph.get("Number"):
+            return None
+        rest = [fold(doc[k].text) for k in words[1:]]
+        if rest and (noun == "centrale" and rest != ["syndicale"] or len(rest) > 1
+                     or any(doc[k].pos_ != "ADJ" for k in words[1:])):
+            return None  # "la centrale nucléaire" is a power plant
+        names = frozenset(fold(w) for w in self.lex.ORG_KIND_NAMES.get(kind, ()))
+        for m in reversed(self.index.mentions):
+            if m.start >= doc[a].idx:
+                continue
+            group = self.index.groups[m.group]
+            if group.label != "ORG":
+                continue
+            tokens = {fold(w) for w in re.split(r"[\s']+", group.canonical) if w}
+            k = self._tok(m.start)
+            before = {fold(doc[j].text) for j in range(max(k - 2, 0), k)}
+            if noun in tokens or tokens & names or noun in before:
+                return _Ref("ent", k, group=m.group)
+        return _Ref("none", a)
 
     def _clitic(self, verb: int) -> _Ref | None:
         """Inverted subject pronoun around a French verb group: "a-t-il ajouté", "dit-elle"."""
@@ -829,7 +867,7 @@ class _Attributor:
         span = att.span
         body = self.text[span.start:span.end]
         words = _WORD.findall(body)
-        if self._looks_like_title(span, words):
+        if self._looks_like_title(span, words) or self._legal_charge(span, words):
             return False
         if att.speaker is None and (len(words) <= 2 or (len(words) <= 4 and not cue_found)):
             return False
@@ -929,11 +967,28 @@ class _Attributor:
             return False
         return not self._clause_has_person_subject(head)
 
+    def _legal_charge(self, span: QuoteSpan, words: list[str]) -> bool:
+        """A short quoted legal charge: "mis en examen pour « homicide volontaire »", "arrested for
+        “reckless endangerment”" — the wording of the charge, not anyone's speech."""
+        if len(words) > 10 or span.cue_start is not None or span.continued:
+            return False
+        body = self.text[span.start:span.end].rstrip()
+        if body.endswith((".", "!", "?", "…")):
+            return False
+        before = self.text[max(0, span.open_mark - 80):span.open_mark].split()
+        if not before or before[-1].lower() not in self.lex.CHARGE_PREPOSITIONS:
+            return False
+        window = {w.strip(",;:()").lower() for w in before[-9:-1]}
+        return bool(window & self.lex.LEGAL_WORDS)
+
     def _looks_like_title(self, span: QuoteSpan, words: list[str]) -> bool:
         text = self.text
         before = text[max(0, span.open_mark - 30):span.open_mark].split()
         if before and fold(before[-1].strip("'’")) in self.lex.WORK_NOUNS:
             return True
+        if before and before[-1].strip("'’,:").lower() in self.lex.TITLE_INTRODUCERS \
+                and not (len(before) > 1 and before[-2].lower() in self.lex.TITLE_INTRODUCER_BLOCKERS):
+            return True  # "le logo « … »", "une opération baptisée « … »", "a group called “…”"
         long_words = [w for w in words if len(w) > 3]
         body = text[span.start:span.end].rstrip()
         return (len(words) >= 2 and len(words) <= 8 and bool(long_words)

@@ -310,3 +310,49 @@ def test_the_statement_speaks_for_the_person_quoted_before():
     text = ('Nephas Chifuta, the spokesman, said the story was false. "Nobody gave an interview," Chifuta said.\n\n'
             '"We thank the police for being proactive," concluded the statement.')
     assert quotes(text, "en")[-1] == ("We thank the police for being proactive,", "Nephas Chifuta")
+
+
+# -- names introduced as names, legal charges, organisations named by their kind ----------
+
+def test_quoted_names_after_logo_slogan_hashtag_and_naming_words_are_not_quotations():
+    text = ("Le club a dévoilé son nouveau logo « Ensemble plus forts ». Une opération baptisée « Espoir » "
+            "commence, avec le hashtag « BalanceTonPorc ». Le rapport intitulé « La ville demain » sort mardi.")
+    assert quotes(text, "fr") == []
+    text = ('The campaign, dubbed "Clean Streets", and a group called "Mothers United" were launched, '
+            'with the hashtag "StopTheHate".')
+    assert quotes(text, "en") == []
+
+
+def test_what_someone_called_is_still_a_quotation():
+    text = 'The mayor criticised the plan, which is what he called "a waste of public money and time."'
+    assert [q for q, _ in quotes(text, "en")] == ["a waste of public money and time."]
+
+
+def test_a_quoted_legal_charge_is_not_a_quotation():
+    text = ("Deux policiers ont été mis en examen pour « non-assistance à personne en danger » et poursuivis "
+            "pour « homicide involontaire ». L'avocat Paul Simon a déclaré : « Nous ferons appel. »")
+    assert quotes(text, "fr") == [("Nous ferons appel.", "Paul Simon")]
+    text = ('The driver was arrested for "reckless endangerment" on Friday. "We will contest it," '
+            'said his lawyer, Dana Whitfield.')
+    assert quotes(text, "en") == [("We will contest it,", "Dana Whitfield")]
+
+
+def test_the_union_named_by_its_kind_is_the_union_mentioned_before():
+    text = ("La CGT a appelé à la grève dans les raffineries. « Nous ne lâcherons rien », déclare la centrale "
+            "dans un communiqué.")
+    assert quotes(text, "fr") == [("Nous ne lâcherons rien", "CGT")]
+    text = 'The United Auto Workers rejected the offer on Monday. "This is not enough," the union said.'
+    assert quotes(text, "en") == [("This is not enough,", "United Auto Workers")]
+
+
+def test_the_ministry_is_the_ministry_mentioned_before_and_no_one_otherwise():
+    text = 'The Ministry of Health announced new rules. "Hospitals must report every case," the ministry said.'
+    assert quotes(text, "en") == [("Hospitals must report every case,", "Ministry of Health")]
+    text = 'Talks resumed in Geneva. "Hospitals must report every case," the ministry said.'
+    assert quotes(text, "en") == [("Hospitals must report every case,", None)]
+
+
+def test_a_power_plant_is_not_a_trade_union():
+    text = ("La CGT a dénoncé les conditions de travail. « Le réacteur sera arrêté deux mois », indique la "
+            "centrale nucléaire de Flamanville.")
+    assert quotes(text, "fr")[0][1] != "CGT"
