@@ -151,6 +151,37 @@ _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lad
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
 
 
+def _agreement_genders(doc: Doc, groups: list[Group]) -> None:
+    """Gender of a person from a participle or adjective agreeing with them as subject of
+    "être" ("X s'est dite inquiète", "X est venue", "X, très émue, …" is left alone): only the
+    written ending counts, with the parser's gender to confirm it."""
+    votes: dict[int, set[str]] = {}
+    for gi, g in enumerate(groups):
+        if g.label != "PER" or g.gender is not None:
+            continue
+        for m in g.mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            subj = next((t for t in span if t.dep_ in ("nsubj", "nsubj:pass")), None)
+            if subj is None:
+                continue
+            head = subj.head
+            if head.pos_ not in ("VERB", "ADJ") or not any(
+                c.dep_ in ("aux:tense", "aux:pass", "cop") and c.lemma_.lower() == "être" for c in head.children
+            ):
+                continue
+            word = head.lower_
+            gender = head.morph.get("Gender")
+            if gender == ["Fem"] and word.endswith("e"):
+                votes.setdefault(gi, set()).add("f")
+            elif gender == ["Masc"] and not word.endswith("e") and head.morph.get("Number") != ["Plur"]:
+                votes.setdefault(gi, set()).add("m")
+    for gi, found in votes.items():
+        if len(found) == 1:
+            groups[gi].gender = next(iter(found))
+
+
 def build_index(doc: Doc) -> EntityIndex:
     """Group the entity mentions of a parsed article by real-world referent."""
     text = doc.text
@@ -263,6 +294,8 @@ def build_index(doc: Doc) -> EntityIndex:
         if g.label == "PER" and g.gender is None and " " in g.canonical:
             first = g.canonical.split()[0].casefold()
             g.gender = "f" if first in _FEMININE_NAMES else "m" if first in _MASCULINE_NAMES else None
+    if doc.lang_ == "fr":
+        _agreement_genders(doc, groups)
     _complete_names(doc, text, groups, credits)
     _add_missed_surnames(doc, groups, raw, credits)
     mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)

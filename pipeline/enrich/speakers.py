@@ -248,23 +248,28 @@ class _Attributor:
                        role: tuple[str, frozenset[str]] | None = None) -> int:
         """Most recent person that was a subject or a speaker before `before_tok`."""
         limit_sent = self.sent[before_tok] if before_tok < len(self.sent) else 10**9
+        gendered = self._gendered_nearby(before_tok, gender, limit_sent, role) if gender in ("m", "f") else -1
         if gender in ("m", "f") and self.speaker_events:
             # the speaker of the quotation just before keeps the floor: "«…», s'est dit X. «…»,
-            # a-t-il poursuivi" is still X, even when X's gender is unknown
+            # a-t-il poursuivi" is still X, even when X's gender is unknown — unless someone
+            # known to have the pronoun's gender was mentioned since or nearby
             tok, group = max((e for e in self.speaker_events if e[0] < before_tok), default=(-1, -1))
             if group >= 0 and 0 < limit_sent - self.sent[tok] <= 2 and self._compatible(group, gender) \
+                    and (self.index.groups[group].gender == gender or gendered < 0 or gendered == group) \
                     and not (role and self._role_conflict(group, role)) \
                     and not any(tok < t < before_tok and g != group for t, g in self.subject_events):
                 return group
         if gender in ("m", "f"):
             # someone known to have the pronoun's gender ("Mme Anne Martin" for "elle") beats a
             # more recent person of unknown gender, within a few sentences
-            for events in (self.speaker_events, self.subject_events):
-                for tok, group in reversed(events):
-                    if tok < before_tok and self.sent[tok] != limit_sent and limit_sent - self.sent[tok] <= 4 \
-                            and self.index.groups[group].gender == gender \
-                            and not (role and self._role_conflict(group, role)):
-                        return group
+            known = [(tok, group) for tok, group in self.speaker_events + self.subject_events
+                     if tok < before_tok and self.sent[tok] != limit_sent and limit_sent - self.sent[tok] <= 4
+                     and self.index.groups[group].gender == gender
+                     and not (role and self._role_conflict(group, role))]
+            if known:
+                return max(known)[1]  # the most recent of them, speaker or subject
+        if gendered >= 0:
+            return gendered  # a person of the pronoun's known gender beats one of unknown gender
         best_tok, best = -1, -1
         for events in (self.subject_events, self.speaker_events):
             for tok, group in reversed(events):
@@ -283,6 +288,24 @@ class _Attributor:
                         and self.index.groups[m.group].label == "PER" and self._compatible(m.group, gender):
                     return m.group
         return best
+
+    def _gendered_nearby(self, before_tok: int, gender: str | None, limit_sent: int,
+                         role: tuple[str, frozenset[str]] | None) -> int:
+        """The most recent person known to have `gender` (title, first name, agreeing participle)
+        mentioned outside quotations in the two sentences before `before_tok`, or -1."""
+        for m in reversed(self.index.mentions):
+            a = self._tok(m.start)
+            if a >= before_tok or a >= len(self.doc) or self.in_quote[a]:
+                continue
+            if limit_sent - self.sent[a] > 2:
+                break
+            if self.sent[a] == limit_sent:
+                continue
+            g = self.index.groups[m.group]
+            if g.label == "PER" and g.gender == gender and not self._after_preposition(a) \
+                    and not (role and self._role_conflict(m.group, role)):
+                return m.group
+        return -1
 
     def _role_conflict(self, group: int, role: tuple[str, frozenset[str]]) -> bool:
         same_head = [r for r in self.bound_roles.get(group, []) if r[0] == role[0]]
@@ -325,7 +348,10 @@ class _Attributor:
             # a place speaks only as the seat of a government named as a source ("selon Minsk")
             return ref.group if label in _SPEAKER_LABELS or (ref.source and label == "LOC") else -1
         if ref.kind == "pron":
-            return self._recent_person(ref.token, ref.gender)
+            group = self._recent_person(ref.token, ref.gender)
+            if group >= 0 and ref.gender in ("m", "f") and self.index.groups[group].gender is None:
+                self.index.groups[group].gender = ref.gender  # "a-t-elle ajouté" tells X is a woman
+            return group
         if ref.kind == "rel":
             for i in range(ref.token - 1, max(ref.token - 15, -1), -1):
                 g = self.group_at[i]
@@ -456,6 +482,16 @@ class _Attributor:
         i = verb + 1
         crossed_preposition = False
         while i < len(doc) and i < verb + 14:
+            if doc[i].text == "," and i + 1 < len(doc) and self.sent[i] == self.sent[verb]:
+                # "explique, de son côté, Me Bernard André": a parenthetical of skippable words
+                # between commas sits between the verb and its subject
+                j = i + 1
+                while j < len(doc) and j < i + 6 and (doc[j].lower_ in self.lex.SKIPPABLE
+                                                      or doc[j].pos_ in ("ADV", "NUM")):
+                    j += 1
+                if j > i + 1 and j < len(doc) and doc[j].text == ",":
+                    i = j + 1
+                    continue
             if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") \
                     or (self.lex is lexicon_fr and self.speech[i]) \
                     or doc[i].lower_ in ("valoir", "savoir", "part", "en", "avant"):

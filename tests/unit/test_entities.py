@@ -74,3 +74,14 @@ def test_name_completion_stops_at_a_capitalised_title():
             "Kampyongo was in Lusaka.")
     ents = {e.text for e in analyse_text(text, "en").entities}
     assert "Stephen Kampyongo" in ents and "Affairs Stephen Kampyongo" not in ents
+
+
+def test_agreeing_participle_gives_a_person_a_gender():
+    from pipeline.enrich.entities import build_index
+    from pipeline.enrich.models import get_model
+
+    nlp = get_model("fr")
+    index = build_index(nlp("Claude Rivière s'est dite inquiète par la situation à Lyon."))
+    assert {g.canonical: g.gender for g in index.groups if g.label == "PER"} == {"Claude Rivière": "f"}
+    index = build_index(nlp("Claude Rivière s'est dit inquiet par la situation à Lyon."))
+    assert {g.canonical: g.gender for g in index.groups if g.label == "PER"} == {"Claude Rivière": "m"}

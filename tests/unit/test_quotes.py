@@ -356,3 +356,50 @@ def test_a_power_plant_is_not_a_trade_union():
     text = ("La CGT a dénoncé les conditions de travail. « Le réacteur sera arrêté deux mois », indique la "
             "centrale nucléaire de Flamanville.")
     assert quotes(text, "fr")[0][1] != "CGT"
+
+
+# -- pronouns and gender evidence ----------------------------------------------------------
+
+def test_previous_speaker_of_unknown_gender_yields_to_a_woman_named_nearby():
+    text = ('"We will act," said Robin Ellis. The crowd cheered Mrs. Kent warmly. "I am worried," she said.')
+    assert quotes(text, "en")[-1] == ("I am worried,", "Kent")
+
+
+def test_agreeing_participle_is_gender_evidence():
+    text = ("Dominique Ferrand s'est dite inquiète pour les salariés. « Nous ferons tout », a déclaré Claude "
+            "Rivière. « Je reste prudente », a-t-elle ajouté.")
+    assert quotes(text, "fr")[-1] == ("Je reste prudente", "Dominique Ferrand")
+
+
+def test_previous_speaker_of_unknown_gender_keeps_the_floor_when_no_one_else_fits():
+    text = ("« Nous ferons tout », a déclaré Claude Rivière devant les salariés. « Je reste prudente », "
+            "a-t-elle ajouté.")
+    assert quotes(text, "fr")[-1] == ("Je reste prudente", "Claude Rivière")
+
+
+def test_pronoun_tells_the_gender_of_the_person_it_resolved_to():
+    text = ("« Nous ferons tout », a déclaré Claude Rivière. « Je reste prudente », a-t-elle ajouté. "
+            "M. Alain Girard a répondu plus tard. « Rien n'est fait », a-t-il dit.")
+    assert quotes(text, "fr")[-1] == ("Rien n'est fait", "Alain Girard")
+
+
+# -- French cue placement --------------------------------------------------------------------
+
+def test_parenthetical_between_cue_verb_and_subject():
+    text = "« Le dossier est vide », explique, de son côté, Me Bernard André, avocat de la famille."
+    assert quotes(text, "fr") == [("Le dossier est vide", "Bernard André")]
+
+
+def test_cue_in_the_paragraph_before_the_quotation():
+    text = ("L'audience a repris lundi. Voici ce que nous déclarait Me Jean Bertrand :\n\n"
+            "« Mon client est innocent et il le prouvera. »\n\nLe procès continue.")
+    assert quotes(text, "fr") == [("Mon client est innocent et il le prouvera.", "Jean Bertrand")]
+
+
+def test_long_apposition_before_the_verb_gives_the_name_closest_to_the_verb():
+    text = ('"The debate was a disaster for him," New York Post debate analyst and the founder of Kauffmann '
+            'Media, Peter Kauffmann, declared on Tuesday.')
+    assert quotes(text, "en") == [("The debate was a disaster for him,", "Peter Kauffmann")]
+    text = ('New York Post debate analyst and the founder of Kauffmann Media, Peter Kauffmann, declared: '
+            '"The debate was a disaster for him."')
+    assert quotes(text, "en") == [("The debate was a disaster for him.", "Peter Kauffmann")]
