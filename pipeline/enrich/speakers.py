@@ -531,6 +531,10 @@ class _Attributor:
                         if role is not None and role.kind == "role":
                             return role
                     return _Ref("ent", s.i, group=g)
+                if s.i < verb and s.pos_ in ("NOUN", "PROPN", "ADJ"):
+                    named = self._apposed_name(s.i, verb)
+                    if named is not None:
+                        return named
                 start = s.left_edge.i if s.pos_ in ("NOUN", "PROPN") and s.left_edge.i >= s.i - 3 else s.i
                 ref = self._ref_at(start, after_verb=False) or self._ref_at(s.i, after_verb=False)
                 if (ref is None or ref.kind == "none") and start >= 2 and doc[start - 1].text == "," \
@@ -564,6 +568,28 @@ class _Attributor:
             return j
         return None
 
+    def _apposed_name(self, subject: int, verb: int) -> _Ref | None:
+        """A name closing a long subject phrase right before its verb: "New York Post debate analyst
+        and the founder of X, Peter Kauffmann, declared", "Ancien ministre, …, François Bayrou a
+        répondu". The name must follow a comma and not be a preposition's complement."""
+        doc = self.doc
+        k = verb - 1
+        while k > subject and (doc[k].pos_ in ("AUX", "ADV") or doc[k].text == ","
+                               or doc[k].lower_ in self.lex.AUXILIARIES
+                               or doc[k].lower_ in ("ne", "n'", "n’", "se", "s'", "s’")):
+            k -= 1
+        g = self.group_at[k] if k > subject else -1
+        if not self._person(g) or self.in_quote[k] or self.sent[k] != self.sent[verb]:
+            return None
+        j = k
+        while j > 0 and self.group_at[j - 1] == g:
+            j -= 1
+        if j > 0 and doc[j - 1].lower_.rstrip(".") in _TITLES:
+            j -= 1  # "…, Me Jean Dupont, a dit"
+        if j <= subject or doc[j - 1].text != "," or self._after_preposition(k):
+            return None
+        return _Ref("ent", k, group=g)
+
     def _left_subject(self, verb: int) -> _Ref | None:
         """The parser's subject of `verb` when it stands left of it, outside quotations."""
         for c in sorted(self.doc[verb].children, key=lambda c: -c.i):  # the nearest first
@@ -572,6 +598,10 @@ class _Attributor:
                 g = self.group_at[c.i]
                 if g >= 0 and self.index.groups[g].label in _SPEAKER_LABELS:
                     return _Ref("ent", c.i, group=g)
+                if c.pos_ in ("NOUN", "PROPN", "ADJ"):
+                    named = self._apposed_name(c.i, verb)
+                    if named is not None:
+                        return named
                 start = c.left_edge.i if c.pos_ in ("NOUN", "PROPN") and c.left_edge.i >= c.i - 3 else c.i
                 return self._ref_at(start, after_verb=False) or self._ref_at(c.i, after_verb=False)
         return None

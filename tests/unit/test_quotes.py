@@ -403,3 +403,12 @@ def test_long_apposition_before_the_verb_gives_the_name_closest_to_the_verb():
     text = ('New York Post debate analyst and the founder of Kauffmann Media, Peter Kauffmann, declared: '
             '"The debate was a disaster for him."')
     assert quotes(text, "en") == [("The debate was a disaster for him.", "Peter Kauffmann")]
+
+
+def test_name_closing_a_long_subject_phrase_is_the_speaker():
+    text = ("Jean Dupont a ouvert la séance. Ancien ministre, député de la Somme et président du groupe "
+            "centriste, François Bayrou a répondu : « Nous voterons contre. »")
+    assert quotes(text, "fr") == [("Nous voterons contre.", "François Bayrou")]
+    text = ('The mayor Tom Hayes spoke first. Debate coach, author and the founder of Clear Voice Institute, '
+            'Maria Lopez-Grant told reporters that "nobody won tonight."')
+    assert quotes(text, "en") == [("nobody won tonight.", "Maria Lopez-Grant")]
