@@ -40,3 +40,18 @@ def exposition() -> bytes:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)
     return generate_latest()
+
+
+def totals() -> dict[str, float]:
+    """Counter totals across every stage process, by metric name (for the service's status line)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        from prometheus_client import REGISTRY as registry
+    sums: dict[str, float] = {}
+    for family in registry.collect():
+        for sample in family.samples:
+            if sample.name.endswith("_total"):
+                sums[sample.name] = sums.get(sample.name, 0.0) + sample.value
+    return sums

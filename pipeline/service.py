@@ -138,7 +138,14 @@ class Supervisor:
             up = child.process is not None and child.process.is_alive()
             restarts = f"(restarts {child.restarts})" if child.restarts else ""
             parts.append(f"{name}:{'up' if up else 'DOWN'}{restarts}")
-        return "depeche running  " + "  ".join(parts) + "  (Ctrl-C to stop; `depeche status` for details)"
+        from pipeline.metrics import totals  # imported late: the metrics dir must be set first
+
+        counts = totals()
+        flow = (f"new {counts.get('depeche_new_articles_total', 0):.0f}, "
+                f"enriched {counts.get('depeche_enriched_total', 0):.0f}, "
+                f"indexed {counts.get('depeche_indexed_total', 0):.0f}, "
+                f"dead letters {counts.get('depeche_dead_letters_total', 0):.0f}")
+        return f"depeche running  {'  '.join(parts)}  | {flow}  (Ctrl-C stops; `depeche status` for details)"
 
     def run(self) -> int:
         metrics_dir = tempfile.mkdtemp(prefix="depeche-metrics-")
@@ -157,8 +164,7 @@ class Supervisor:
                 if tty:
                     print(self._status_line(), file=sys.stderr, flush=True)
                 else:
-                    log.info("status", extra={n: bool(c.process and c.process.is_alive())
-                                              for n, c in self.children.items()})
+                    log.info(self._status_line())
             self.stopping.wait(1.0)
         return self.shutdown()
 
