@@ -223,6 +223,16 @@ def _describe(error: dict[str, Any]) -> str:
     return f"key '{where}': {error['msg']}{shown}"
 
 
+def parse_yaml(text: str, path: Path | str) -> Any:
+    """YAML text to data (empty → {}); a syntax error becomes a ConfigError naming file and line."""
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax") from exc
+
+
 def load_settings(
     path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
@@ -231,12 +241,7 @@ def load_settings(
     environ = dict(os.environ) if environ is None else environ
     if not file.exists():
         raise ConfigError(f"{file}: settings file not found; pass --config PATH or set DEPECHE_CONFIG")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{file}{line}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax") from exc
+    data = parse_yaml(file.read_text(encoding="utf-8"), file)
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: must be a mapping of settings (key: value), not {type(data).__name__}")
     _apply_env(data, environ)

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, parse_yaml
 
 log = logging.getLogger("depeche.feeds.list")
 
@@ -201,12 +201,7 @@ class _FileModel(_Strict):
 
 def parse_feed_list(text: str, path: Path | str = "<feeds>") -> FeedList:
     """Validate the YAML text of a feed list; ConfigError names file, feed and key."""
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax") from exc
+    data = parse_yaml(text, path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: must be a mapping with a `feeds:` list, not {type(data).__name__}")
     unknown = set(data) - {"defaults", "feeds"}
