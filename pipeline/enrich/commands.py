@@ -8,10 +8,7 @@ import sys
 from pathlib import Path
 
 # Gold sets shipped with the repository (tests and CI use these, not ../shared).
-DEFAULT_GOLD = [
-    Path(__file__).resolve().parents[2] / "tests" / "data" / "gold" / name
-    for name in ("seed-bfmtv.json", "quotes-dev.json", "dev-depeche.json")
-]
+GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "gold"
 
 
 def _enrich(args: argparse.Namespace) -> int:
@@ -33,7 +30,7 @@ def _enrich(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from pipeline.enrich.evaluate import evaluate, format_table, load_gold
 
-    paths = [Path(p) for p in args.gold] if args.gold else [p for p in DEFAULT_GOLD if p.exists()]
+    paths = [Path(p) for p in args.gold] if args.gold else sorted(GOLD_DIR.glob("*.json"))
     docs = []
     for path in paths:
         try:
@@ -42,7 +39,10 @@ def _evaluate(args: argparse.Namespace) -> int:
             print(f"depeche evaluate: cannot read gold file {path}: {exc}", file=sys.stderr)
             return 2
     if args.split:
-        docs = [d for d in docs if d.split == args.split]
+        docs = [d for d in docs if d.split in args.split]
+        if not docs:
+            print(f"depeche evaluate: no gold article in split(s) {', '.join(args.split)}", file=sys.stderr)
+            return 2
     table = evaluate(docs)
     if args.json:
         out = [{"gold_set": k[0], "split": k[1], "lang": k[2], **s.as_dict()} for k, s in sorted(table.items())]
@@ -78,7 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "print precision, recall, F1 and speaker accuracy per gold set, split and language.",
     )
     e.add_argument("gold", nargs="*", help="gold JSON files (default: tests/data/gold/*.json)")
-    e.add_argument("--split", choices=["dev", "test", "test2", "test3"], help="only the documents of this split")
+    e.add_argument("--split", action="append", metavar="NAME",
+                   help="only the documents of this split (dev, test, test2, …); repeat for several")
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--errors", action="store_true", help="list misses, spurious quotes and wrong speakers on stderr")
     e.set_defaults(func=_evaluate)

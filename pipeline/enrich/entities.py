@@ -13,9 +13,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.enrich import lexicon_en, lexicon_fr
+from pipeline.enrich.names import first_name_gender
 from pipeline.model import Entity
 
 # spaCy's English scheme (OntoNotes) and French scheme (WikiNER) mapped onto ours; numeric
@@ -63,7 +64,8 @@ class Group:
     label: str
     mentions: list[Mention] = field(default_factory=list)
     canonical: str = ""
-    gender: str | None = None  # "m"/"f" when a title or determiner told us
+    gender: str | None = None  # "m"/"f" when the text told us (a title, a determiner, an agreement)
+    name_gender: str | None = None  # "m"/"f" usually carried by the first name: a weaker guess
     roles: set[str] = field(default_factory=set)  # role phrases bound to this person (speakers.py)
 
 
@@ -112,10 +114,23 @@ def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text != ".":
         end -= 1
     if label == "PER":
-        last_title = max((i for i in range(start, end - 1) if doc[i].lower_ in _HONORIFICS
-                          or (doc[i].text.endswith(".") and len(doc[i].text) <= 5)), default=None)
+        # "M. Goffin", "Dr. Smith" — but not the middle initial of "Kimba M. Wood"
+        def middle_initial(i: int) -> bool:
+            return i > start and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() \
+                and doc[i - 1].lower_ not in _HONORIFICS and fold(doc[i - 1].text) not in _TITLE_WORDS
+
+        last_title = max((i for i in range(start, end - 1)
+                          if (doc[i].lower_ in _HONORIFICS or (doc[i].text.endswith(".") and len(doc[i].text) <= 5))
+                          and not middle_initial(i)), default=None)
         if last_title is not None:
             start = last_title + 1
+        # "Senate leader Dean Skelos": the name is the capitalised run after the last common word
+        lower = [i for i in range(start, end) if doc[i].text[:1].islower() and doc[i].lower_ not in _NAME_PARTICLES]
+        if lower:
+            start = lower[-1] + 1
+        # "Sheriff Frank Williamson", "Councilman Terence Hill": the title is not the name
+        while start < end - 1 and doc[start].text[:1].isupper() and fold(doc[start].text) in _TITLE_WORDS:
+            start += 1
         if start > 0 and doc[start - 1].lower_ in _STYLED:
             start -= 1
         while end > start and doc[end - 1].text in (".", "'s", "’s"):
@@ -147,6 +162,12 @@ _STREET_WORDS = frozenset(
     "street st. road avenue boulevard lane drive".split()
 )
 _ROLE_WORDS = frozenset(fold(w) for w in lexicon_fr.ROLE_NOUNS | lexicon_en.ROLE_NOUNS)
+# Words written before a name as a title ("Undersecretary Michael Scuse"), beyond the role nouns.
+_TITLE_WORDS = _ROLE_WORDS | frozenset(
+    """undersecretary councilman councilwoman councillor councilor alderman alderwoman assemblyman
+    assemblywoman deputy trooper supervisor trustee provost dean rabbi reverend father sister
+    brother imam bishop cardinal archbishop pastor coroner marshal magistrate justice""".split()
+) - _STYLED
 _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
 
@@ -216,6 +237,7 @@ def build_index(doc: Doc) -> EntityIndex:
             if gender:
                 genders[len(raw)] = gender
         raw.append(mention)
+    _add_speaking_names(doc, raw, credits)
 
     groups: list[Group] = []
     surname_groups: dict[str, list[int]] = {}  # folded surname -> PER groups, most recent last
@@ -259,7 +281,9 @@ def build_index(doc: Doc) -> EntityIndex:
         gi = None
         if m.label in ("PER", "ORG", "MISC") and len(words) == 1:
             candidates = surname_groups.get(key)
-            gi = candidates[-1] if candidates else (token_keys.get(key) if m.label == "PER" else None)
+            # two people share the surname ("Dean Skelos" and his son "Adam Skelos"): the bare
+            # surname is the one the article introduced first, its main subject
+            gi = candidates[0] if candidates else (token_keys.get(key) if m.label == "PER" else None)
         if gi is None and m.label == "PER" and len(words) > 1:
             candidates = surname_groups.get(fold(words[-1]))
             gi = candidates[-1] if candidates else None
@@ -291,15 +315,60 @@ def build_index(doc: Doc) -> EntityIndex:
         surfaces = Counter(m.text for m in g.mentions)
         g.canonical = max(surfaces, key=lambda s: (surfaces[s], s[:1].isupper()))
     for g in groups:
-        if g.label == "PER" and g.gender is None and " " in g.canonical:
-            first = g.canonical.split()[0].casefold()
-            g.gender = "f" if first in _FEMININE_NAMES else "m" if first in _MASCULINE_NAMES else None
+        if g.label == "PER" and " " in g.canonical:
+            g.name_gender = first_name_gender(g.canonical.split()[0])
     if doc.lang_ == "fr":
         _agreement_genders(doc, groups)
     _complete_names(doc, text, groups, credits)
     _add_missed_surnames(doc, groups, raw, credits)
     mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
     return EntityIndex(mentions, groups)
+
+
+def _name_tokens(tok: Token) -> tuple[int, int] | None:
+    """Token range of the capitalised name headed by `tok` ("Ana", "Vito Lopez"), or None."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.is_upper or len(tok.text) < 2 \
+            or any(c.dep_ == "det" for c in tok.children):
+        return None  # "the President said" is a role, not a name
+    start = end = tok.i
+    for child in tok.children:
+        if child.dep_ in ("flat:name", "flat", "compound") and child.pos_ == "PROPN" and child.text[:1].isupper():
+            start, end = min(start, child.i), max(end, child.i)
+    words = tok.doc[start:end + 1]
+    if any(not t.text[:1].isupper() or fold(t.text) in _TITLE_WORDS or t.lower_ in _HONORIFICS for t in words):
+        return None
+    return start, end + 1
+
+
+def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, int]]) -> None:
+    """The named subject of a speech verb is a person even when the model missed it: "Ana said"
+    (no entity) or "déclare l'inspecteur Coothen" (tagged MISC). Acronyms are left alone: "the
+    NHS said" is an organisation."""
+    lex = lexicon_fr if doc.lang_ == "fr" else lexicon_en
+    starts = [m.start for m in raw]
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in lex.SPEECH_LEMMAS:
+            continue
+        for subj in verb.children:
+            if subj.dep_ != "nsubj":
+                continue
+            name = _name_tokens(subj)
+            if name is None and subj.pos_ == "NOUN":
+                # "l'inspecteur Coothen": the name hangs on the role noun
+                name = next((_name_tokens(c) for c in subj.children if c.i > subj.i and (
+                    c.dep_ == "flat:name" or (c.dep_ in ("appos", "compound") and fold(subj.text) in _ROLE_WORDS))), None)
+            if name is None:
+                continue
+            span = doc[name[0]:name[1]]
+            if any(s <= span.start_char < e for s, e in credits):
+                continue
+            overlapping = [m for m in raw if m.end > span.start_char and m.start < span.end_char]
+            if not overlapping:
+                at = bisect.bisect_left(starts, span.start_char)
+                raw.insert(at, Mention(span.start_char, span.end_char, span.text, "PER"))
+                starts.insert(at, span.start_char)
+            elif len(overlapping) == 1 and overlapping[0].label == "MISC" and overlapping[0].text == span.text:
+                overlapping[0].label = "PER"
 
 
 _NAME_STOP = frozenset(
@@ -325,7 +394,7 @@ def _first_name_like(doc: Doc, i: int) -> bool:
             and t.pos_ in ("PROPN", "NOUN", "ADJ", "X") and t.lower_ not in _HONORIFICS
             and t.lower_ not in _STYLED and t.lower_ not in _NAME_STOP and t.lower_ not in _STREET_WORDS
             and t.ent_type_ not in ("ORG", "GPE", "LOC", "NORP", "FAC")
-            and fold(t.text) not in _ROLE_WORDS and "\n" not in t.whitespace_)
+            and fold(t.text) not in _TITLE_WORDS and "\n" not in t.whitespace_)
 
 
 def _complete_names(doc: Doc, text: str, groups: list[Group], credits: list[tuple[int, int]]) -> None:

@@ -84,7 +84,7 @@ MASCULINE_FIRST_NAMES = frozenset(
     matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george edward
     ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
     scott brandon benjamin samuel frank gregory raymond patrick jack dennis jerry tyler aaron
-    boris keir rishi tony gordon joe barack bill mike ted mitch chuck vic""".split()
+    boris keir rishi tony gordon joe barack bill mike ted mitch chuck vic bernie""".split()
 )
 # Words right before a quoted string that make it a name or title, not speech.
 TITLE_INTRODUCERS = frozenset("logo slogan hashtag titled entitled dubbed called named nicknamed".split())

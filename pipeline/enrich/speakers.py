@@ -108,6 +108,7 @@ class _Attributor:
         self.subject_events = self._subject_mentions()  # (token, group), in order
         self.speaker_events: list[tuple[int, int]] = []
         self.bound_roles: dict[int, list[tuple[str, frozenset[str]]]] = {}
+        self.trust_name_genders = True
         self._bind_appositions()
 
     # -- offsets -----------------------------------------------------------------------------
@@ -238,10 +239,14 @@ class _Attributor:
         return group >= 0 and self.index.groups[group].label in _SPEAKER_LABELS
 
     # -- resolution --------------------------------------------------------------------------
+    def _gender_of(self, group: int) -> str | None:
+        g = self.index.groups[group]
+        return g.gender or (g.name_gender if self.trust_name_genders else None)
+
     def _compatible(self, group: int, gender: str | None) -> bool:
         if gender not in ("m", "f"):
             return gender != "p"
-        known = self.index.groups[group].gender
+        known = self._gender_of(group)
         return known is None or known == gender
 
     def _recent_person(self, before_tok: int, gender: str | None, exclude_sentence: bool = True,
@@ -255,7 +260,7 @@ class _Attributor:
             # known to have the pronoun's gender was mentioned since or nearby
             tok, group = max((e for e in self.speaker_events if e[0] < before_tok), default=(-1, -1))
             if group >= 0 and 0 < limit_sent - self.sent[tok] <= 2 and self._compatible(group, gender) \
-                    and (self.index.groups[group].gender == gender or gendered < 0 or gendered == group) \
+                    and (self._gender_of(group) == gender or gendered < 0 or gendered == group) \
                     and not (role and self._role_conflict(group, role)) \
                     and not any(tok < t < before_tok and g != group for t, g in self.subject_events):
                 return group
@@ -264,7 +269,7 @@ class _Attributor:
             # more recent person of unknown gender, within a few sentences
             known = [(tok, group) for tok, group in self.speaker_events + self.subject_events
                      if tok < before_tok and self.sent[tok] != limit_sent and limit_sent - self.sent[tok] <= 4
-                     and self.index.groups[group].gender == gender
+                     and self._gender_of(group) == gender
                      and not (role and self._role_conflict(group, role))]
             if known:
                 return max(known)[1]  # the most recent of them, speaker or subject
@@ -302,7 +307,7 @@ class _Attributor:
             if self.sent[a] == limit_sent:
                 continue
             g = self.index.groups[m.group]
-            if g.label == "PER" and g.gender == gender and not self._after_preposition(a) \
+            if g.label == "PER" and self._gender_of(m.group) == gender and not self._after_preposition(a) \
                     and not (role and self._role_conflict(m.group, role)):
                 return m.group
         return -1
@@ -349,6 +354,12 @@ class _Attributor:
             return ref.group if label in _SPEAKER_LABELS or (ref.source and label == "LOC") else -1
         if ref.kind == "pron":
             group = self._recent_person(ref.token, ref.gender)
+            if group < 0 and ref.gender in ("m", "f"):
+                # a first name's usual gender is only a guess ("Satya" … "she"): drop it if
+                # nobody fits the pronoun with it
+                self.trust_name_genders = False
+                group = self._recent_person(ref.token, ref.gender)
+                self.trust_name_genders = True
             if group >= 0 and ref.gender in ("m", "f") and self.index.groups[group].gender is None:
                 self.index.groups[group].gender = ref.gender  # "a-t-elle ajouté" tells X is a woman
             return group
