@@ -222,6 +222,10 @@ def build_index(doc: Doc) -> EntityIndex:
             # "David [Le Bars]" tagged MISC after an untagged first name: a person
             ent = doc[ent.start - 1:ent.end]
             label = "PER"
+        if label in ("ORG", "MISC"):
+            person = _person_after_role(ent)
+            if person is not None:  # "ministre de l'Intérieur Hortefeux" tagged as one ORG
+                ent, label = person, "PER"
         cleaned = _clean_span(ent, label)
         if cleaned is None:
             continue
@@ -323,6 +327,24 @@ def build_index(doc: Doc) -> EntityIndex:
     _add_missed_surnames(doc, groups, raw, credits)
     mentions = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
     return EntityIndex(mentions, groups)
+
+
+def _person_after_role(ent: Span) -> Span | None:
+    """The name ending an entity that starts with a lowercase role noun ("ministre de
+    l'Intérieur Hortefeux" → "Hortefeux"); the noun right after a determiner or preposition
+    ("l'Intérieur") belongs to the role."""
+    doc = ent.doc
+    first = next((t for t in ent if t.lower_ not in _LEADING_DETERMINERS), None)
+    if first is None or not first.text[:1].islower() or fold(first.text) not in _TITLE_WORDS:
+        return None
+    start = ent.end
+    for j in range(ent.end - 1, first.i, -1):
+        tok, prev = doc[j], doc[j - 1]
+        if not tok.text[:1].isupper() or not tok.is_alpha and "-" not in tok.text \
+                or prev.pos_ in ("DET", "ADP") or prev.lower_ in _NAME_STOP:
+            break
+        start = j
+    return doc[start:ent.end] if start < ent.end else None
 
 
 def _name_tokens(tok: Token) -> tuple[int, int] | None:

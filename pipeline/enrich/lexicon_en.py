@@ -102,10 +102,15 @@ ORG_KIND_NOUNS: dict[str, str] = {
     "department": "ministry", "party": "party", "agency": "agency", "company": "company",
     "council": "council", "commission": "commission", "committee": "committee", "foundation": "foundation",
     "association": "association", "club": "club", "university": "university", "firm": "company",
+    "district": "district", "office": "agency", "police": "police", "hospital": "hospital",
 }
 ORG_KIND_NAMES: dict[str, frozenset[str]] = {
     "union": frozenset("union unions workers teamsters afl-cio guild unite unison federation confederation "
-                       "seiu uaw ufcw tuc cwu".split()),
+                       "seiu uaw ufcw tuc cwu association".split()),
+    "district": frozenset("district schools school".split()),
+    "agency": frozenset("agency office service sheriff's sheriff’s administration bureau".split()),
+    "police": frozenset("police constabulary".split()),
+    "hospital": frozenset("hospital clinic medical health".split()),
     "ministry": frozenset("ministry department".split()),
     "party": frozenset("party democrats republicans labour conservatives".split()),
     "company": frozenset("company inc inc. corp corp. corporation ltd plc llc group".split()),

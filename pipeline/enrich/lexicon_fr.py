@@ -17,6 +17,10 @@ objecter interroger questionner plaisanter ironiser rassurer alerter informer me
 expliciter esquisser sermonner insinuer murmurer crier hurler chanter scander
 scander confesser préconiser certifier garantir pointer reprocher
 souhaiter s'exclamer contester nier railler
+rapporter relater narrer développer compléter abonder tempêter fulminer pester offusquer étonner
+inquiéter désoler alarmer agacer emporter énerver justifier tempérer trancher arguer communiquer
+riposter condamner remercier moquer cingler grincer rigoler blaguer amuser espérer redouter
+considérer penser recommander suggérer corriger rectifier persifler
 """.split()
 
 # Irregular or non -er verbs: every form that can appear in "a X", "X-t-il", "X Y".
@@ -45,6 +49,14 @@ défend défendent défendu défendait défendant
 s'écrie écrie écrient écrié
 lance lancé
 sourit sourient souri
+rit rient
+réjouit réjouissent réjoui réjouissait
+souvient souviennent souvenu souvenait
+croit croient croyait
+prédit prédisent prédisait
+craint craignent craignait
+plaint plaignent plaignait
+garantit garantissent garanti
 """.split()
 
 # Multi-word cues: matched on lowercase token sequences after the verb group.
@@ -79,7 +91,8 @@ SPEECH_FORMS: frozenset[str] = frozenset(
 
 SPEECH_LEMMAS: frozenset[str] = frozenset(_ER_VERBS) | frozenset(
     "dire écrire reconnaître admettre conclure poursuivre reprendre répondre promettre prévenir avertir "
-    "démentir renchérir réagir soutenir maintenir convenir redire".split()
+    "démentir renchérir réagir soutenir maintenir convenir redire réjouir souvenir croire prédire craindre "
+    "plaindre garantir rire".split()
 )
 
 # Auxiliaries and inverted-subject clitics that sit between a quote and its verb.

@@ -37,6 +37,7 @@ _PREPOSITIONS = frozenset("de du des d' d’ of the à au aux".split())
 _TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof".split())
 # who can be a speaker: a person, or failing that an organisation; never a place or a thing
 _SPEAKER_LABELS = frozenset({"PER", "ORG"})
+_DOCUMENT_DETERMINERS = frozenset("the a an his her their its le la l' l’ un une ce cette son sa leur this".split())
 _DOCUMENT_NOUNS = frozenset("statement release letter communiqué lettre déclaration texte".split())
 
 
@@ -727,9 +728,12 @@ class _Attributor:
                                                                                    "according to"))
             group = self.resolve(ref) if ref else -1
             if group < 0 and ref is not None and ref.kind == "none" and self._document_subject(ref.token):
-                # "…," the statement read: the statement of the person quoted just before, or of
+                # "…," the statement read: the author named with the statement ("the Lopez
+                # statement", "a district statement"), else the person quoted just before, or
                 # the person the article is about
-                group = next((g for t, g in reversed(self.speaker_events) if t < ref.token), -1)
+                group = self._document_author(ref.token)
+                if group < 0:
+                    group = next((g for t, g in reversed(self.speaker_events) if t < ref.token), -1)
                 if group < 0:
                     group = self._recent_person(ref.token, None, exclude_sentence=False)
             if group < 0 and found and ref is None:
@@ -888,12 +892,42 @@ class _Attributor:
         body = self.text[span.start:span.end]
         return body[:1].isupper() and len(body.split()) >= 6
 
+    def _document_noun(self, i: int) -> int:
+        """Token of the document noun in the noun phrase starting at i ("the statement", "a
+        district statement", "le communiqué"), or -1."""
+        doc = self.doc
+        if i >= len(doc) or doc[i].lower_ not in _DOCUMENT_DETERMINERS:
+            return -1
+        for k in range(i + 1, min(i + 4, len(doc))):
+            if doc[k].lower_ in _DOCUMENT_NOUNS:
+                return k
+            if doc[k].is_punct or doc[k].pos_ in ("VERB", "AUX", "ADP"):
+                break
+        return -1
+
     def _document_subject(self, i: int) -> bool:
         """Whether the noun phrase at token i is "the statement" / "le communiqué" (anaphoric)."""
+        return self._document_noun(i) >= 0
+
+    def _document_author(self, i: int) -> int:
+        """Who a statement at token i is from, when the noun phrase says it: a name or an
+        organisation's kind before the noun ("the Lopez statement", "a district statement") or
+        a complement after it ("a statement from Kathleen Rice", "le communiqué de la CGT")."""
         doc = self.doc
-        if i + 1 >= len(doc) or doc[i].lower_ not in ("the", "le", "la", "ce", "cette", "this"):
-            return False
-        return doc[i + 1].lower_ in _DOCUMENT_NOUNS
+        k = self._document_noun(i)
+        for j in range(i + 1, k):
+            if self._speaker_group(self.group_at[j]):
+                return self.group_at[j]
+            if fold(doc[j].text) in self.org_kinds:
+                return self.resolve(self._org_by_kind(j, j + 1))
+        j = k + 1
+        if j < len(doc) and doc[j].lower_ in ("from", "by", "of", "de", "du", "des"):
+            j += 1
+            while j < len(doc) and j < k + 5 and self.group_at[j] < 0 and not doc[j].is_punct:
+                j += 1
+            if j < len(doc) and self._speaker_group(self.group_at[j]):
+                return self.group_at[j]
+        return -1
 
     def _clause_subject(self, span: QuoteSpan) -> int:
         """The person subject of the verb the quotation belongs to ("X a ironiquement
