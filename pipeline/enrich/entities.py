@@ -165,8 +165,8 @@ _ROLE_WORDS = frozenset(fold(w) for w in lexicon_fr.ROLE_NOUNS | lexicon_en.ROLE
 # Words written before a name as a title ("Undersecretary Michael Scuse"), beyond the role nouns.
 _TITLE_WORDS = _ROLE_WORDS | frozenset(
     """undersecretary councilman councilwoman councillor councilor alderman alderwoman assemblyman
-    assemblywoman deputy trooper supervisor trustee provost dean rabbi reverend father sister
-    brother imam bishop cardinal archbishop pastor coroner marshal magistrate justice""".split()
+    assemblywoman deputy trooper supervisor trustee provost rabbi reverend
+    imam bishop cardinal archbishop pastor coroner marshal magistrate""".split()
 ) - _STYLED
 _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
@@ -242,6 +242,7 @@ def build_index(doc: Doc) -> EntityIndex:
                 genders[len(raw)] = gender
         raw.append(mention)
     _add_speaking_names(doc, raw, credits)
+    _add_institutions(doc, raw)
 
     groups: list[Group] = []
     surname_groups: dict[str, list[int]] = {}  # folded surname -> PER groups, most recent last
@@ -256,7 +257,8 @@ def build_index(doc: Doc) -> EntityIndex:
         target = None
         for gi in reversed(surname_groups.get(surname, [])):
             other_first = fold(groups[gi].canonical.split()[0])
-            if other_first == first or other_first[:1] == first[:1] or fold(words[0]) in _STYLED:
+            initial = min(len(other_first), len(first)) <= 2  # "V. Poutine" is Vladimir Poutine
+            if other_first == first or (initial and other_first[:1] == first[:1]) or fold(words[0]) in _STYLED:
                 target = gi
                 break
         if target is None:
@@ -329,6 +331,39 @@ def build_index(doc: Doc) -> EntityIndex:
     return EntityIndex(mentions, groups)
 
 
+_INSTITUTION_NOUNS = frozenset(fold(w) for w in lexicon_fr.ORG_KIND_NOUNS) | frozenset(
+    fold(w) for w in lexicon_en.ORG_KIND_NOUNS)
+_OF = frozenset("de du des d' d’ of".split())
+
+
+def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
+    """An institution named by its kind and its place is an organisation: "la préfecture du
+    Pas-de-Calais", "le parquet de Lyon" (the model tags only the place). The place's own
+    mention is folded into the organisation's."""
+    for ent in list(doc.ents):
+        if LABELS.get(ent.label_) not in ("LOC", "ORG") or ent.start < 2:
+            continue
+        j = ent.start - 1
+        if doc[j].lower_ in ("le", "la", "l'", "l’", "les", "the"):
+            j -= 1
+        if j < 1 or doc[j].lower_ not in _OF:
+            continue
+        k = j - 1
+        while k > 0 and doc[k].pos_ == "ADJ":  # "l'agence régionale de santé"
+            k -= 1
+        if fold(doc[k].text) not in _INSTITUTION_NOUNS or doc[k].text[:1].isupper() and k > 0 \
+                and doc[k - 1].text[:1].isupper():
+            continue
+        start_char, end_char = doc[k].idx, ent.end_char
+        inside = [m for m in raw if m.start >= start_char and m.end <= end_char]
+        if any(m.label == "PER" for m in inside) or any(m.start < start_char < m.end for m in raw):
+            continue
+        for m in inside:
+            raw.remove(m)
+        at = next((i for i, m in enumerate(raw) if m.start > start_char), len(raw))
+        raw.insert(at, Mention(start_char, end_char, doc.text[start_char:end_char], "ORG"))
+
+
 def _person_after_role(ent: Span) -> Span | None:
     """The name ending an entity that starts with a lowercase role noun ("ministre de
     l'Intérieur Hortefeux" → "Hortefeux"); the noun right after a determiner or preposition
@@ -350,8 +385,8 @@ def _person_after_role(ent: Span) -> Span | None:
 def _name_tokens(tok: Token) -> tuple[int, int] | None:
     """Token range of the capitalised name headed by `tok` ("Ana", "Vito Lopez"), or None."""
     if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.is_upper or len(tok.text) < 2 \
-            or any(c.dep_ == "det" for c in tok.children):
-        return None  # "the President said" is a role, not a name
+            or any(c.dep_ == "det" and c.lower_ not in ("a", "an", "un", "une") for c in tok.children):
+        return None  # "the Kremlin said" is not a person; "a choked-up Dean Skelos said" is
     start = end = tok.i
     for child in tok.children:
         if child.dep_ in ("flat:name", "flat", "compound") and child.pos_ == "PROPN" and child.text[:1].isupper():
@@ -377,8 +412,9 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
             name = _name_tokens(subj)
             if name is None and subj.pos_ == "NOUN":
                 # "l'inspecteur Coothen": the name hangs on the role noun
+                role = fold(subj.text) in _ROLE_WORDS
                 name = next((_name_tokens(c) for c in subj.children if c.i > subj.i and (
-                    c.dep_ == "flat:name" or (c.dep_ in ("appos", "compound") and fold(subj.text) in _ROLE_WORDS))), None)
+                    c.dep_ == "flat:name" or (c.dep_ in ("appos", "compound") and role))), None)
             if name is None:
                 continue
             span = doc[name[0]:name[1]]

@@ -31,6 +31,16 @@ def normalise_quote(text: str) -> str:
     return text.strip(_EDGE)
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|le|la|les|l')\s*")
+
+
+def same_speaker(predicted: str, gold: str) -> bool:
+    """Names compared without case, accents or a leading article ("la préfecture du Nord")."""
+    def key(name: str) -> str:
+        return _LEADING_ARTICLE.sub("", fold(name).strip())
+    return key(predicted) == key(gold)
+
+
 def quotes_match(predicted: str, gold: str) -> bool:
     p, g = normalise_quote(predicted), normalise_quote(gold)
     if p == g:
@@ -135,7 +145,7 @@ def score_document(gold: GoldDoc, quotes: list[dict[str, Any]], entities: list[d
         if g.get("speaker"):
             score.speaker_total += 1
             predicted = quotes[hit].get("speaker") or ""
-            if fold(predicted) == fold(g["speaker"]):
+            if same_speaker(predicted, g["speaker"]):
                 score.speaker_correct += 1
             else:
                 score.errors.append(f"{gold.id}: speaker {predicted or None!r} != {g['speaker']!r} "

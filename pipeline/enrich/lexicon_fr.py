@@ -192,6 +192,8 @@ ORG_KIND_NOUNS: dict[str, str] = {
     "parquet": "parquet", "association": "association", "fondation": "foundation", "agence": "agency",
     "entreprise": "company", "société": "company", "compagnie": "company", "constructeur": "company",
     "club": "club", "université": "university", "commission": "commission", "comité": "committee",
+    "mairie": "city", "ville": "city", "gendarmerie": "police", "police": "police", "rectorat": "education",
+    "hôpital": "hospital", "tribunal": "court", "ambassade": "embassy",
 }
 ORG_KIND_NAMES: dict[str, frozenset[str]] = {
     "union": frozenset("cgt cfdt fo cftc unsa sud solidaires fsu cfe-cgc cgc snes snuipp sgp syndicat "

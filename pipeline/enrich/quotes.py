@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pipeline.enrich import lexicon_en, lexicon_fr
 
 # opening mark -> closing marks that end it
-_PAIRS: dict[str, str] = {"«": "»", "‹": "›", "“": "”", "„": "“”", "‘": "’", '"': '"'}
+# (web text mixes straight and curly double marks: “…" and "…” are quotations too)
+_PAIRS: dict[str, str] = {"«": "»", "‹": "›", "“": '”"', "„": "“”", "‘": "’", '"': '"”'}
 _CLOSERS = frozenset("»›”“’\"")
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*\s*$")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -92,6 +93,9 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             else:
                 continue
         elif ch == '"':
+            if closes is not None and text[stack[closes][0]] != '"' and not nxt.isspace() \
+                    and (prev.isspace() or prev in "([—–-"):
+                closes = None  # a straight quotation nested in a curly one opens, it does not close
             if closes is None:
                 if nxt.isspace() and not prev.isspace():
                     if not stack and not seen_opener and orphan_close is None:
@@ -168,6 +172,11 @@ def _incise_at(text: str, pos: int, limit: int, lang: str | None) -> int | None:
     w = [x.strip(",.;").lower() for x in words]
     found = False
     if lang != "en":
+        # a reflexive verb: "se plaint-il", "s'exclame-t-elle"
+        if w[0] == "se" and len(w) > 1:
+            w = w[1:]
+        elif w[0][:2] in ("s'", "s’"):
+            w = [w[0][2:], *w[1:]]
         inverted = _INVERTED.match(w[0])
         if inverted and (inverted.group(1) in lex.SPEECH_FORMS or inverted.group(1) in ("a", "avait")):
             found = inverted.group(1) not in ("a", "avait") or any(x in lex.SPEECH_FORMS for x in w[1:3])

@@ -443,6 +443,8 @@ class _Attributor:
         doc = self.doc
         words = []
         for k in range(a, b):
+            if doc[k].is_space or "\n" in doc[k].text or doc[k].is_punct:
+                break
             if (doc[k].pos_ == "ADP" or doc[k].lower_ in self.lex.SKIPPABLE) and words:
                 break  # "la centrale dans un communiqué": the adjunct is not part of the name
             if doc[k].lower_ not in self.lex.DETERMINERS:
@@ -833,6 +835,27 @@ class _Attributor:
                 ref, cue = self._cue_from_verb(i, post_quote=True)
                 return ref, cue, True
             i += 1
+        # 5. a paragraph ending with a colon introduces the quotation below it: "Il ajoute :",
+        # "Statement from Representative Kathleen Rice:"
+        return self._colon_intro(span)
+
+    def _colon_intro(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
+        text = self.text
+        line_start = text.rfind("\n", 0, span.open_mark) + 1
+        if _WORD.search(text[line_start:span.open_mark]):
+            return None, None, False
+        before = text[:line_start].rstrip()
+        if not before.endswith(":"):
+            return None, None, False
+        colon = self._tok(len(before) - 1)
+        intro_start = self._tok(before.rfind("\n") + 1)
+        for k in range(colon - 1, intro_start - 1, -1):
+            if self.speech[k] and not self.in_quote[k]:
+                ref, cue = self._cue_from_verb(k, post_quote=False)
+                return ref, cue, True
+        for k in range(colon - 1, intro_start - 1, -1):
+            if self._speaker_group(self.group_at[k]) and not self.in_quote[k]:
+                return _Ref("ent", k, group=self.group_at[k]), ":", True
         return None, None, False
 
     def _fill_from_neighbours(self, groups_of: list[int], cue_found: list[bool]) -> None:
@@ -849,6 +872,8 @@ class _Attributor:
                 continue
             if span.heading:
                 groups_of[qi] = self._heading_speaker(qi, groups_of)
+                if groups_of[qi] < 0 and self._leads_paragraph(span):
+                    groups_of[qi] = self._next_person(span)
                 continue
             para_quote = self._fills_paragraph(span)
             if span.continued or para_quote or self._is_full_sentence(span):
@@ -858,6 +883,10 @@ class _Attributor:
                     groups_of[qi] = prev if prev >= 0 else recent
                 else:
                     groups_of[qi] = recent
+                if groups_of[qi] < 0 and self._leads_paragraph(span):
+                    # a quotation opening the article, the speaker introduced just after:
+                    # "« Les habitants sont encore choqués ». Jeudi, Geneviève Aubry, maire …"
+                    groups_of[qi] = self._next_person(span)
                 continue
             # a short quotation with no cue: the person the sentence is about
             groups_of[qi] = self._sentence_subject(span)
@@ -879,6 +908,23 @@ class _Attributor:
         if len(words) <= 4:
             return -1  # a short quoted heading that repeats nothing said in the body is a title
         return next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
+
+    def _leads_paragraph(self, span: QuoteSpan) -> bool:
+        line_start = self.text.rfind("\n", 0, span.open_mark) + 1
+        return not _WORD.search(self.text[line_start:span.open_mark])
+
+    def _next_person(self, span: QuoteSpan) -> int:
+        """The first person named outside quotations in the two sentences after `span`."""
+        i = self._tok_end(span.outer_end)
+        n = len(self.doc)
+        if i >= n:
+            return -1
+        last_sent = self.sent[i] + 2
+        while i < n and self.sent[i] <= last_sent:
+            if not self.in_quote[i] and self._person(self.group_at[i]) and not self._after_preposition(i):
+                return self.group_at[i]
+            i += 1
+        return -1
 
     def _fills_paragraph(self, span: QuoteSpan) -> bool:
         text = self.text
