@@ -125,7 +125,15 @@ class _Attributor:
         """One past the last token starting before `char`."""
         return bisect.bisect_left(self.starts, char)
 
+    def _opens_sentence(self, span: QuoteSpan) -> bool:
+        before = self.text[:span.open_mark].rstrip()
+        return not before or before[-1] in ".!?…:\n" or self.text[len(before):span.open_mark].count("\n") > 0
+
     def _sentences(self, toks: list[Token]) -> list[int]:
+        # a quotation closed after its own full stop and followed by a capital ends the
+        # sentence: «…a subi un vrai traumatisme.» Comme ils l'avaient laissé entendre, …
+        closing = {self._tok(s.close_mark) for s in self.spans
+                   if s.close_mark is not None and self._opens_sentence(s)}
         ids = []
         sid = 0
         for t in toks:
@@ -135,6 +143,9 @@ class _Attributor:
                 continue
             ids.append(sid)
             if not self.in_quote[t.i] and (t.text in _SENTENCE_FINAL or "\n" in t.whitespace_):
+                sid += 1
+            elif t.i in closing and t.i > 0 and t.i + 1 < len(toks) and toks[t.i - 1].text in _SENTENCE_FINAL \
+                    and toks[t.i + 1].text[:1].isupper():
                 sid += 1
         return ids
 
@@ -161,6 +172,7 @@ class _Attributor:
         """Person mentions that are grammatical subjects, or stand right after a speech verb
         ("a souligné Jacques Antenen"): the people a later pronoun most likely means."""
         events = []
+        introduced = []
         for m in self.index.mentions:
             if self.index.groups[m.group].label != "PER":
                 continue
@@ -181,7 +193,16 @@ class _Attributor:
                            for i in range(a, b))
             if subj:
                 events.append((a, m.group))
-        return events
+            elif b + 1 < len(self.doc) and self.doc[b].text == "," and any(
+                    self.doc[k].dep_ == "appos" and a <= self.doc[k].head.i < b
+                    for k in range(b + 1, min(b + 4, len(self.doc)))):
+                introduced.append((a, m.group))
+        # "Comme Joël Nowakowski, éleveur à Cheptainville, des agriculteurs …": a person
+        # introduced with a role is who the next "il" is about, unless another person is the
+        # subject of that sentence ("Bruno Le Maire a rencontré Jean Dupont, patron d'une PME")
+        subject_sentences = {self.sent[tok] for tok, _ in events}
+        events += [(tok, g) for tok, g in introduced if self.sent[tok] not in subject_sentences]
+        return sorted(events)
 
     # -- roles -------------------------------------------------------------------------------
     def _role_key(self, a: int, b: int) -> tuple[str, frozenset[str]] | None:
@@ -879,7 +900,8 @@ class _Attributor:
             if span.continued or para_quote or self._is_full_sentence(span):
                 prev = next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
                 recent = self._recent_person(self._tok(span.open_mark), None, exclude_sentence=False)
-                if span.continued or para_quote:
+                if span.continued or para_quote or (prev >= 0 and self._follows_closely(qi)):
+                    # «…», a ajouté l'avocate. «…»: the second quotation goes on with the first
                     groups_of[qi] = prev if prev >= 0 else recent
                 else:
                     groups_of[qi] = recent
@@ -888,8 +910,13 @@ class _Attributor:
                     # "« Les habitants sont encore choqués ». Jeudi, Geneviève Aubry, maire …"
                     groups_of[qi] = self._next_person(span)
                 continue
-            # a short quotation with no cue: the person the sentence is about
+            # a short quotation with no cue: the person the sentence is about, or the speaker
+            # of the quotation just before it
             groups_of[qi] = self._sentence_subject(span)
+            if groups_of[qi] < 0 and qi > 0 and self._follows_closely(qi):
+                groups_of[qi] = groups_of[qi - 1]
+            if groups_of[qi] < 0 and self._leads_paragraph(span) and self._opens_sentence(span):
+                groups_of[qi] = self._next_person(span)
 
     def _heading_speaker(self, qi: int, groups_of: list[int]) -> int:
         words = set(_WORD.findall(fold(self.text[self.spans[qi].start:self.spans[qi].end])))
@@ -908,6 +935,17 @@ class _Attributor:
         if len(words) <= 4:
             return -1  # a short quoted heading that repeats nothing said in the body is a title
         return next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
+
+    def _follows_closely(self, qi: int) -> bool:
+        """Whether quotation qi comes right after the previous one in the same paragraph, with
+        at most a short cue between them."""
+        if qi == 0:
+            return False
+        prev, span = self.spans[qi - 1], self.spans[qi]
+        if prev.paragraph != span.paragraph:
+            return False
+        gap = self.text[prev.outer_end:span.open_mark]
+        return len(_WORD.findall(gap)) <= 8
 
     def _leads_paragraph(self, span: QuoteSpan) -> bool:
         line_start = self.text.rfind("\n", 0, span.open_mark) + 1

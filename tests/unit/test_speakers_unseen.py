@@ -131,3 +131,18 @@ def test_speaker_names_compare_without_a_leading_article():
     assert same_speaker("Elisabeth Borne", "Élisabeth Borne")
     assert not same_speaker("", "Elisabeth Borne")
     assert not same_speaker("Adam Skelos", "Dean Skelos")
+
+
+# -- who a pronoun means ---------------------------------------------------------------------
+
+def test_person_introduced_with_a_role_is_who_the_next_pronoun_means():
+    text = ("Le ministre Stéphane Travert a annoncé des aides mardi.\n\n"
+            "Comme Joël Nowakowski, éleveur à Cheptainville, des agriculteurs ont entamé leurs stocks. "
+            "\"On ne peut pas faire une botte de foin\", se plaint-il.")
+    assert quotes(text, "fr")[-1][1] == "Joël Nowakowski"
+
+
+def test_a_quotation_closed_after_its_full_stop_ends_the_sentence():
+    text = ("\"Ce n'est pas un désaveu\", a ajouté son avocate, Me Clotilde Lepetit. \"Elle a subi un vrai "
+            "traumatisme.\" Comme ils l'avaient laissé entendre, les avocats de la défense ont plaidé la publicité.")
+    assert [s for _, s in quotes(text, "fr")] == ["Clotilde Lepetit", "Clotilde Lepetit"]
