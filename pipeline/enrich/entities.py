@@ -138,6 +138,8 @@ def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
         words = [t for t in doc[start:end] if not t.is_punct]
         if not words or any(t.text[:1].islower() and t.lower_ not in _NAME_PARTICLES for t in words):
             return None
+        if words[0].lower_ in _NAME_PARTICLES and any(t.pos_ == "DET" for t in words):
+            return None  # "président de la République": what follows the role is its complement
     if start >= end or not any(ch.isalpha() for ch in doc[start:end].text):
         return None
     return start, end
@@ -222,9 +224,12 @@ def build_index(doc: Doc) -> EntityIndex:
             # "David [Le Bars]" tagged MISC after an untagged first name: a person
             ent = doc[ent.start - 1:ent.end]
             label = "PER"
-        if label in ("ORG", "MISC"):
-            person = _person_after_role(ent)
-            if person is not None:  # "ministre de l'Intérieur Hortefeux" tagged as one ORG
+        if label in ("ORG", "MISC", "LOC"):
+            # "ministre de l'Intérieur Hortefeux" or "sur franceinfo André Suzède" tagged as one
+            # organisation or place: the person at its end is what the sentence talks about
+            person = _person_after_role(ent) if label != "LOC" else None
+            person = person or _glued_person(ent)
+            if person is not None:
                 ent, label = person, "PER"
         cleaned = _clean_span(ent, label)
         if cleaned is None:
@@ -244,6 +249,8 @@ def build_index(doc: Doc) -> EntityIndex:
     _add_speaking_names(doc, raw, credits)
     _add_institutions(doc, raw)
 
+    _relabel_named_people(raw)
+
     groups: list[Group] = []
     surname_groups: dict[str, list[int]] = {}  # folded surname -> PER groups, most recent last
     by_key: dict[str, int] = {}  # folded text -> non-person group
@@ -254,6 +261,9 @@ def build_index(doc: Doc) -> EntityIndex:
         words = m.text.split()
         surname = fold(words[-1])
         first = fold(words[0])
+        if first in _NAME_PARTICLES and surname_groups.get(surname):
+            m.group = surname_groups[surname][0]  # "de Mistura" after "Staffan de Mistura"
+            continue
         target = None
         for gi in reversed(surname_groups.get(surname, [])):
             other_first = fold(groups[gi].canonical.split()[0])
@@ -362,6 +372,31 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
             raw.remove(m)
         at = next((i for i, m in enumerate(raw) if m.start > start_char), len(raw))
         raw.insert(at, Mention(start_char, end_char, doc.text[start_char:end_char], "ORG"))
+
+
+def _relabel_named_people(raw: list[Mention]) -> None:
+    """A mention tagged as an organisation or place that is a first name plus a person's name
+    found elsewhere ("Staffan de Mistura" as ORG beside "M. de Mistura" as PER) is that person."""
+    people = {m.text for m in raw if m.label == "PER"}
+    for m in raw:
+        words = m.text.split()
+        if m.label != "PER" and len(words) > 1 and first_name_gender(words[0]) is not None \
+                and any(m.text.endswith(" " + p) for p in people):
+            m.label = "PER"
+
+
+def _glued_person(ent: Span) -> Span | None:
+    """The "First Last" name the parser set in apposition inside a longer entity ("franceinfo
+    André Suzède", "Justice Eric Dupond-Moretti"), or None."""
+    doc = ent.doc
+    for j in range(ent.start + 1, ent.end - 1):
+        tok = doc[j]
+        if tok.dep_ != "appos" or not tok.is_title or first_name_gender(tok.text) is None:
+            continue
+        rest = doc[j + 1:ent.end]
+        if all(t.text[:1].isupper() or t.text == "-" for t in rest):
+            return doc[j:ent.end]
+    return None
 
 
 def _person_after_role(ent: Span) -> Span | None:

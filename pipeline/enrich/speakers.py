@@ -719,6 +719,17 @@ class _Attributor:
                 continue
             if low in ("selon", "d'après", "d’après"):
                 return self._source_at(i + 1), i
+            opens = i == 0 or self.sent[i - 1] != self.sent[i] or doc[i - 1].is_space or doc[i - 1].is_punct
+            if low == "pour" and self.lex is lexicon_fr and opens:
+                # "Pour Dominique Laurent, …" / "Pour le procureur, …": the opinion of X
+                ref = self._source_at(i + 1)
+                end = ref.end if ref is not None and ref.end > i else i + 1
+                while ref is not None and ref.kind == "ent" and end < len(doc) and self.group_at[end] == ref.group:
+                    end += 1
+                if ref is not None and ref.kind in ("ent", "role") and any(
+                        doc[k].text == "," for k in range(end, min(end + 3, len(doc)))) \
+                        and (ref.kind == "role" or self._speaker_group(ref.group)):
+                    return ref, i
             if low == "to" and i > 0 and doc[i - 1].lower_ == "according":
                 return self._source_at(i + 1), i - 1
         return None
