@@ -250,6 +250,7 @@ def build_index(doc: Doc) -> EntityIndex:
     _add_institutions(doc, raw)
 
     _relabel_named_people(raw)
+    _join_split_names(raw, text)
 
     groups: list[Group] = []
     surname_groups: dict[str, list[int]] = {}  # folded surname -> PER groups, most recent last
@@ -372,6 +373,20 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
             raw.remove(m)
         at = next((i for i, m in enumerate(raw) if m.start > start_char), len(raw))
         raw.insert(at, Mention(start_char, end_char, doc.text[start_char:end_char], "ORG"))
+
+
+def _join_split_names(raw: list[Mention], text: str) -> None:
+    """Two person mentions separated by one space are one name the tagger cut in two
+    ("Amy Berman" + "Jackson")."""
+    i = 0
+    while i + 1 < len(raw):
+        a, b = raw[i], raw[i + 1]
+        if a.label == b.label == "PER" and b.start == a.end + 1 and text[a.end] == " " and " " not in b.text \
+                and not any(fold(w) in _TITLE_WORDS or w.lower() in _HONORIFICS for w in a.text.split()):
+            raw[i] = Mention(a.start, b.end, text[a.start:b.end], "PER")
+            del raw[i + 1]
+            continue
+        i += 1
 
 
 def _relabel_named_people(raw: list[Mention]) -> None:

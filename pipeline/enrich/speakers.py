@@ -551,6 +551,17 @@ class _Attributor:
                 and not any(c.dep_.startswith("nsubj") for c in doc[verb].children) \
                 and self._person(self.group_at[verb - 1]) and not self._after_preposition(verb - 1):
             return _Ref("ent", verb - 1, group=self.group_at[verb - 1])
+        # "X said …, adding, “…”": a speech participle without a subject of its own speaks for
+        # the reporting verb it hangs from, wherever the parser attached it
+        if self.lang == "en" and doc[verb].tag_ == "VBG" \
+                and not any(c.dep_.startswith("nsubj") for c in doc[verb].children):
+            up = doc[verb].head
+            for _ in range(4):
+                if up.i != verb and self.speech[up.i] and any(c.dep_ == "nsubj" for c in up.children):
+                    return self._subject(up.i, post_quote=False)
+                if up.head is up:
+                    break
+                up = up.head
         # the parser's subject, climbing out of participles and infinitives
         head = doc[verb]
         for _ in range(4):
