@@ -365,6 +365,8 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
         if fold(doc[k].text) not in _INSTITUTION_NOUNS or doc[k].text[:1].isupper() and k > 0 \
                 and doc[k - 1].text[:1].isupper():
             continue
+        while k >= 2 and doc[k - 1].lower_ in _OF and fold(doc[k - 2].text) in _INSTITUTION_NOUNS:
+            k -= 2  # "la préfecture de police de Paris"
         start_char, end_char = doc[k].idx, ent.end_char
         inside = [m for m in raw if m.start >= start_char and m.end <= end_char]
         if any(m.label == "PER" for m in inside) or any(m.start < start_char < m.end for m in raw):

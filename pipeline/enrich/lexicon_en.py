@@ -64,7 +64,11 @@ ROLE_NOUNS = frozenset(
     superintendent inspector sheriff congressman congresswoman representative lawmaker mp
     candidate nominee professor doctor author detective officer constable journalist reporter
     correspondent editor anchor moderator analyst official organiser organizer coordinator delegate
-    solicitor barrister spokesman spokeswoman man woman boy girl teenager""".split()
+    solicitor barrister spokesman spokeswoman man woman boy girl teenager
+    farmer rancher grower owner teacher nurse physician researcher scientist deputy trooper firefighter
+    witness neighbor neighbour mother father son daughter wife husband widow brother sister student
+    player striker goalkeeper midfielder defender economist expert worker employee resident envoy
+    diplomat cfo coo cto""".split()
 )
 SPEECH_NOUNS = frozenset("insistence statement statements words remarks claim claims comments comment "
                          "assertion warning message speech".split())
@@ -87,7 +91,7 @@ MASCULINE_FIRST_NAMES = frozenset(
     boris keir rishi tony gordon joe barack bill mike ted mitch chuck vic bernie""".split()
 )
 # Words right before a quoted string that make it a name or title, not speech.
-TITLE_INTRODUCERS = frozenset("logo slogan hashtag titled entitled dubbed called named nicknamed".split())
+TITLE_INTRODUCERS = frozenset("logo slogan hashtag titled entitled dubbed called call named nicknamed".split())
 # "what he called “…”": after these words the name-giving verb reports someone's words.
 TITLE_INTRODUCER_BLOCKERS = frozenset("he she they i we you it what who".split())
 # A quoted legal charge ("arrested for “reckless endangerment”") is not speech.

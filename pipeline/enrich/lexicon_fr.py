@@ -142,7 +142,12 @@ ROLE_NOUNS = frozenset(
     correspondant correspondante éditorialiste chroniqueur chroniqueuse témoin magistrat magistrate
     officier brigadier gardien directeur-général administrateur administratrice président-directeur
     manifestant manifestante habitant habitante salarié salariée homme femme garçon adolescent
-    adolescente""".split()
+    adolescente
+    exploitant exploitante agriculteur agricultrice éleveur éleveuse viticulteur viticultrice commerçant
+    commerçante gérant gérante propriétaire enseignant enseignante infirmier infirmière pompier adjoint
+    adjointe attaquant attaquante défenseur diplomate émissaire envoyé envoyée retraité retraitée
+    étudiant étudiante lycéen lycéenne mère père fils fille frère sœur épouse mari veuve veuf
+    sélectionneuse""".split()
 )
 # "les propos de X", "les déclarations de X": a noun of speech whose owner is the source.
 SPEECH_NOUNS = frozenset("propos déclaration déclarations paroles mots insistance affirmation affirmations "

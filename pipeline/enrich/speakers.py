@@ -935,7 +935,7 @@ class _Attributor:
             # a short quotation with no cue: the person the sentence is about, or the speaker
             # of the quotation just before it
             groups_of[qi] = self._sentence_subject(span)
-            if groups_of[qi] < 0 and qi > 0 and self._follows_closely(qi):
+            if groups_of[qi] < 0 and qi > 0 and (self._follows_closely(qi) or self._keeps_floor(qi, groups_of)):
                 groups_of[qi] = groups_of[qi - 1]
             if groups_of[qi] < 0 and self._leads_paragraph(span) and self._opens_sentence(span):
                 groups_of[qi] = self._next_person(span)
@@ -957,6 +957,18 @@ class _Attributor:
         if len(words) <= 4:
             return -1  # a short quoted heading that repeats nothing said in the body is a title
         return next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
+
+    def _keeps_floor(self, qi: int, groups_of: list[int]) -> bool:
+        """Whether the speaker of the quotation before qi is still the one talking: it is in
+        the same or the previous sentence, and nobody else is named in between."""
+        prev, span = self.spans[qi - 1], self.spans[qi]
+        if groups_of[qi - 1] < 0:
+            return False
+        a, b = self._tok_end(prev.outer_end), self._tok(span.open_mark)
+        if a >= len(self.doc) or b >= len(self.doc) or self.sent[b] - self.sent[a] > 1:
+            return False
+        return not any(self._speaker_group(self.group_at[k]) and self.group_at[k] != groups_of[qi - 1]
+                       and not self.in_quote[k] for k in range(a, b))
 
     def _follows_closely(self, qi: int) -> bool:
         """Whether quotation qi comes right after the previous one in the same paragraph, with
@@ -1047,7 +1059,7 @@ class _Attributor:
                 ref = (self._ref_at(subjects[0].i, after_verb=False) if subjects
                        else self._subject_on_left(t.i))
                 g = self.resolve(ref) if ref is not None and ref.kind in ("ent", "pron", "role") else -1
-                return g if self._person(g) else -1
+                return g if self._speaker_group(g) else -1
             if t.head is t:
                 return -1
             t = t.head
