@@ -231,6 +231,8 @@ def build_index(doc: Doc) -> EntityIndex:
             person = person or _glued_person(ent)
             if person is not None:
                 ent, label = person, "PER"
+            elif _starts_with_role(ent):
+                continue  # "ministre russe des Affaires étrangères" is a role, not an organisation
         cleaned = _clean_span(ent, label)
         if cleaned is None:
             continue
@@ -416,14 +418,19 @@ def _glued_person(ent: Span) -> Span | None:
     return None
 
 
+def _starts_with_role(ent: Span) -> bool:
+    first = next((t for t in ent if t.lower_ not in _LEADING_DETERMINERS), None)
+    return first is not None and first.text[:1].islower() and fold(first.text) in _TITLE_WORDS
+
+
 def _person_after_role(ent: Span) -> Span | None:
     """The name ending an entity that starts with a lowercase role noun ("ministre de
     l'Intérieur Hortefeux" → "Hortefeux"); the noun right after a determiner or preposition
     ("l'Intérieur") belongs to the role."""
     doc = ent.doc
-    first = next((t for t in ent if t.lower_ not in _LEADING_DETERMINERS), None)
-    if first is None or not first.text[:1].islower() or fold(first.text) not in _TITLE_WORDS:
+    if not _starts_with_role(ent):
         return None
+    first = next(t for t in ent if t.lower_ not in _LEADING_DETERMINERS)
     start = ent.end
     for j in range(ent.end - 1, first.i, -1):
         tok, prev = doc[j], doc[j - 1]

@@ -888,7 +888,14 @@ class _Attributor:
         if _WORD.search(text[line_start:span.open_mark]):
             return None, None, False
         before = text[:line_start].rstrip()
+        intro_line = before[before.rfind("\n") + 1:]
         if not before.endswith(":"):
+            # an interview laid out as "Francis Gillot" on its own line, then the answer
+            line_start_tok = self._tok(len(before) - len(intro_line))
+            words = _WORD.findall(intro_line)
+            if words and len(words) <= 4 and line_start_tok < len(self.doc) \
+                    and self._person(self.group_at[line_start_tok]):
+                return _Ref("ent", line_start_tok, group=self.group_at[line_start_tok]), None, True
             return None, None, False
         colon = self._tok(len(before) - 1)
         intro_start = self._tok(before.rfind("\n") + 1)
