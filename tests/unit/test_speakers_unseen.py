@@ -146,3 +146,47 @@ def test_a_quotation_closed_after_its_full_stop_ends_the_sentence():
     text = ("\"Ce n'est pas un désaveu\", a ajouté son avocate, Me Clotilde Lepetit. \"Elle a subi un vrai "
             "traumatisme.\" Comme ils l'avaient laissé entendre, les avocats de la défense ont plaidé la publicité.")
     assert [s for _, s in quotes(text, "fr")] == ["Clotilde Lepetit", "Clotilde Lepetit"]
+
+
+# -- round 3: cases met on the test4 split after its one clean run -------------------------
+
+def test_person_glued_to_a_media_name_by_the_tagger():
+    text = ("\"Nous sommes prêts\", a indiqué mercredi matin sur franceinfo André Suzède, maire de Calvisson "
+            "dans le Gard.")
+    assert quotes(text, "fr")[0][1] == "André Suzède"
+
+
+def test_pour_x_names_whose_opinion_the_quotation_is():
+    text = ("Le maire, Dominique Laurent, a fait le point.\n\n"
+            "Pour Dominique Laurent, face au réchauffement climatique, “nous aurons dans les prochaines années "
+            "des inondations pires que celles que nous avons connues”.")
+    assert quotes(text, "fr")[0][1] == "Dominique Laurent"
+
+
+def test_institution_with_a_nested_complement_is_one_organisation():
+    found = {e.text: e.label for e in analyse_text(
+        "La préfecture de police de Paris a annoncé vendredi avoir interdit une manifestation.", "fr").entities}
+    assert found.get("préfecture de police de Paris") == "ORG"
+
+
+def test_speech_participle_takes_the_subject_of_the_reporting_verb():
+    text = ("Police union chief Pat Lynch said additional cuts would put the city at risk, adding, “If additional "
+            "budget cuts are necessary, the city should make them elsewhere.”")
+    assert quotes(text, "en")[0][1] == "Pat Lynch"
+
+
+def test_a_name_cut_in_two_by_the_tagger_is_joined():
+    found = people("“Mr. Stone lied,” US District Judge Amy Berman Jackson said in court.", "en")
+    assert "Amy Berman Jackson" in found
+
+
+def test_interview_answer_below_a_name_line():
+    text = ("Jocelyn Gourvennec\n\n«Nous n’étions pas dans le bon tempo ce soir.»\n\n"
+            "Francis Gillot\n\n«On n’a pu mettre la manière qu’en première mi-temps. Ensuite, ce fut difficile.»")
+    assert [s for _, s in quotes(text, "fr")] == ["Jocelyn Gourvennec", "Francis Gillot"]
+
+
+def test_the_last_speaker_keeps_the_floor_in_the_next_sentence():
+    text = ("\"La nuit a été calme\", a poursuivi André Suzède, le maire. Les prochaines heures vont être "
+            "consacrées à faire \"un état des lieux pour constater les dégâts chez les particuliers\".")
+    assert [s for _, s in quotes(text, "fr")] == ["André Suzède", "André Suzède"]
