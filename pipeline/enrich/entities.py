@@ -128,8 +128,11 @@ def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
         lower = [i for i in range(start, end) if doc[i].text[:1].islower() and doc[i].lower_ not in _NAME_PARTICLES]
         if lower:
             start = lower[-1] + 1
-        # "Sheriff Frank Williamson", "Councilman Terence Hill": the title is not the name
-        while start < end - 1 and doc[start].text[:1].isupper() and fold(doc[start].text) in _TITLE_WORDS:
+        # "Sheriff Frank Williamson", "Councilman Terence Hill", "Retirees Ray": a title or a
+        # common noun at the head of the span is not the name
+        while start < end - 1 and doc[start].text[:1].isupper() and (
+                fold(doc[start].text) in _TITLE_WORDS
+                or (doc[start].tag_ in ("NNS", "NN") and first_name_gender(doc[start].text) is None)):
             start += 1
         if start > 0 and doc[start - 1].lower_ in _STYLED:
             start -= 1
@@ -217,6 +220,8 @@ def build_index(doc: Doc) -> EntityIndex:
             continue
         if any(s <= ent.start_char < e for s, e in credits):
             continue
+        if fold(ent.text) in _NEWS_AGENCIES:
+            label = "ORG"  # the tagger takes "Xinhua" for a person now and then
         if label == "PER" and ent.start > 0 and doc[ent.start - 1].lower_ in _STREET_WORDS:
             label = "LOC"  # "la rue Erlanger", "avenue Victor-Hugo": a street named after someone
         if label in ("MISC", "ORG") and ent.start > 0 and not doc[ent.start - 1].ent_type_ \
@@ -234,8 +239,8 @@ def build_index(doc: Doc) -> EntityIndex:
             elif _starts_with_role(ent):
                 continue  # "ministre russe des Affaires étrangères" is a role, not an organisation
         cleaned = _clean_span(ent, label)
-        if cleaned is None:
-            continue
+        if cleaned is None or fold(doc[cleaned[0]:cleaned[1]].text) in _TITLE_WORDS:
+            continue  # "the PRO added": a role, not a name
         span = doc[cleaned[0]:cleaned[1]]
         mention = Mention(span.start_char, span.end_char, span.text, label)
         if label == "PER":
@@ -301,7 +306,12 @@ def build_index(doc: Doc) -> EntityIndex:
         if m.label in ("PER", "ORG", "MISC") and len(words) == 1:
             candidates = surname_groups.get(key)
             # two people share the surname ("Dean Skelos" and his son "Adam Skelos"): the bare
-            # surname is the one the article introduced first, its main subject
+            # surname is the one the article introduced first, its main subject — or the one
+            # whose first name fits a title ("Mr Stewart" is Garrath, not Marjorie)
+            if candidates and i in genders:
+                fitting = [c for c in candidates
+                           if first_name_gender(groups[c].canonical.split()[0]) in (genders[i], None)]
+                candidates = fitting or candidates
             gi = candidates[0] if candidates else (token_keys.get(key) if m.label == "PER" else None)
         if gi is None and m.label == "PER" and len(words) > 1:
             candidates = surname_groups.get(fold(words[-1]))
@@ -344,6 +354,8 @@ def build_index(doc: Doc) -> EntityIndex:
     return EntityIndex(mentions, groups)
 
 
+_NEWS_AGENCIES = frozenset(
+    "xinhua afp reuters ap ani pti ians tass ria belga ansa efe dpa kyodo yonhap anadolu".split())
 _INSTITUTION_NOUNS = frozenset(fold(w) for w in lexicon_fr.ORG_KIND_NOUNS) | frozenset(
     fold(w) for w in lexicon_en.ORG_KIND_NOUNS)
 _OF = frozenset("de du des d' d’ of".split())
@@ -357,7 +369,9 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
         if LABELS.get(ent.label_) not in ("LOC", "ORG") or ent.start < 2:
             continue
         j = ent.start - 1
-        if doc[j].lower_ in ("le", "la", "l'", "l’", "les", "the"):
+        if doc[ent.start].lower_ in _OF:
+            j = ent.start  # the tagger sometimes takes the preposition in: "[de Lille]"
+        elif doc[j].lower_ in ("le", "la", "l'", "l’", "les", "the"):
             j -= 1
         if j < 1 or doc[j].lower_ not in _OF:
             continue
@@ -463,10 +477,12 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
     lex = lexicon_fr if doc.lang_ == "fr" else lexicon_en
     starts = [m.start for m in raw]
     for verb in doc:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in lex.SPEECH_LEMMAS:
+        if verb.pos_ != "VERB" or (verb.lemma_.lower() not in lex.SPEECH_LEMMAS and verb.lemma_.lower() != "quote"):
             continue
         for subj in verb.children:
-            if subj.dep_ != "nsubj":
+            quoted_as = verb.lemma_.lower() == "quote" and subj.dep_ in ("dobj", "obj") \
+                and subj.i + 1 < len(doc) and doc[subj.i + 1].lower_ == "as"  # "quoted Poroshenko as saying"
+            if subj.dep_ != "nsubj" and not quoted_as:
                 continue
             name = _name_tokens(subj)
             if name is None and subj.pos_ == "NOUN":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 _VERBS = """
+disclose disclosed discloses disclosing reveal revealed reveals revealing
 say said says saying tell told tells telling add added adds adding state stated states explain
 explained explains explaining claim claimed claims insist insisted insists argue argued argues
 warn warned warns note noted notes declare declared declares announce announced announces
@@ -29,7 +30,7 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
     reply respond answer recall acknowledge admit conclude continue remark observe describe urge
     suggest confirm deny promise predict stress emphasise emphasize assert maintain contend recount
     shout chant cry scream whisper joke quip complain charge testify reiterate praise condemn vow
-    pledge agree boast concede caution counter snap retort interject exclaim scoff""".split()
+    pledge agree boast concede caution counter snap retort interject exclaim scoff disclose reveal""".split()
 )
 PHRASE_CUES: tuple[tuple[str, ...], ...] = (
     ("went", "on"), ("goes", "on"), ("pointed", "out"), ("points", "out"), ("shot", "back"), ("shoots", "back"),
@@ -68,7 +69,8 @@ ROLE_NOUNS = frozenset(
     farmer rancher grower owner teacher nurse physician researcher scientist deputy trooper firefighter
     witness neighbor neighbour mother father son daughter wife husband widow brother sister student
     player striker goalkeeper midfielder defender economist expert worker employee resident envoy
-    diplomat cfo coo cto""".split()
+    diplomat cfo coo cto
+    cm pm pro mla dgp""".split()
 )
 SPEECH_NOUNS = frozenset("insistence statement statements words remarks claim claims comments comment "
                          "assertion warning message speech".split())

@@ -507,6 +507,15 @@ class _Attributor:
         ref = self._clitic(verb) if self.lang != "en" else None
         if ref:
             return ref
+        # "Xinhua quoted Poroshenko as saying": the one quoted speaks, not the one quoting
+        if self.lang == "en" and doc[verb].lower_ == "saying" and verb > 0 and doc[verb - 1].lower_ == "as":
+            quoting = doc[verb].head
+            for _ in range(2):
+                if quoting.lemma_.lower() == "quote":
+                    obj = next((c for c in quoting.children if c.dep_ in ("dobj", "obj")), None)
+                    if obj is not None and self._speaker_group(self.group_at[obj.i]):
+                        return _Ref("ent", obj.i, group=self.group_at[obj.i])
+                quoting = quoting.head
         if self.lang == "en":
             # "X said on Monday in London": a subject written before an English verb is the
             # subject; the words after it are adjuncts, not an inverted subject
@@ -632,6 +641,9 @@ class _Attributor:
             j -= 1
         if j > 0 and doc[j - 1].lower_.rstrip(".") in _TITLES:
             j -= 1  # "…, Me Jean Dupont, a dit"
+        while j > subject + 1 and (fold(doc[j - 1].text) in self.role_nouns
+                                   or doc[j - 1].lower_ in self.lex.DETERMINERS):
+            j -= 1  # "Le porte-parole militaire, le colonel Abdoulaye Maiga, a déclaré"
         if j <= subject or doc[j - 1].text != "," or self._after_preposition(k):
             return None
         return _Ref("ent", k, group=g)
@@ -839,6 +851,10 @@ class _Attributor:
                 if ref is not None or adjacent:
                     return ref, cue, True
             break
+        # … "tout un travail sur l'ADN" du suspect, selon le ministre de l'Intérieur Manuel Valls.
+        far = self._selon(right[0], right[-1] + 1) if right else None
+        if far and far[0] and far[0].kind in ("ent", "role") and not any(self.speech[k] for k in right if k < far[1]):
+            return far[0], doc[far[1]].text + (" to" if doc[far[1]].lower_ == "according" else ""), True
         # 3. before it, in the same sentence
         left = []
         i = open_tok - 1
@@ -852,6 +868,12 @@ class _Attributor:
             return _Ref("ent", left[1], group=self.group_at[left[1]]), ":", True
         selon = self._selon(left[-1], left[0] + 1) if left else None
         verbs = [k for k in left if self.speech[k]]
+        head = self._span_head(span)
+        if head is not None and len(verbs) > 1:
+            # "X described the funding Mr Hinds announced as “a drop in the ocean”": the verb
+            # the quotation hangs from speaks, not the nearest one
+            ancestors = {a.i for a in head.ancestors}
+            verbs = [k for k in verbs if k in ancestors] + [k for k in verbs if k not in ancestors]
         if selon and selon[0] and (not verbs or selon[1] > verbs[0]):
             return selon[0], doc[selon[1]].text, True
         for k in verbs:
@@ -1014,8 +1036,8 @@ class _Attributor:
         return len(_WORD.findall(outside)) == 0
 
     def _is_full_sentence(self, span: QuoteSpan) -> bool:
-        body = self.text[span.start:span.end]
-        return body[:1].isupper() and len(body.split()) >= 6
+        body = self.text[span.start:span.end].rstrip()
+        return body[:1].isupper() and (len(body.split()) >= 6 or (len(body.split()) >= 3 and body[-1:] in ".!?…"))
 
     def _document_noun(self, i: int) -> int:
         """Token of the document noun in the noun phrase starting at i ("the statement", "a
