@@ -244,12 +244,8 @@ def build_index(doc: Doc) -> EntityIndex:
         span = doc[cleaned[0]:cleaned[1]]
         mention = Mention(span.start_char, span.end_char, span.text, label)
         if label == "PER":
-            gender = _gender_hint(doc, ent.start + (1 if doc[ent.start].lower_ in _HONORIFICS else 0),
-                                  _FEMININE_TITLES, _MASCULINE_TITLES)
-            if doc[ent.start].lower_ in _FEMININE_TITLES:
-                gender = "f"
-            elif doc[ent.start].lower_ in _MASCULINE_TITLES:
-                gender = "m"
+            # the title right before the cleaned name: "Mrs" in "[Straw - Mrs Beckett]"
+            gender = _gender_hint(doc, cleaned[0], _FEMININE_TITLES, _MASCULINE_TITLES)
             if gender:
                 genders[len(raw)] = gender
         raw.append(mention)
@@ -316,6 +312,10 @@ def build_index(doc: Doc) -> EntityIndex:
         if gi is None and m.label == "PER" and len(words) > 1:
             candidates = surname_groups.get(fold(words[-1]))
             gi = candidates[-1] if candidates else None
+        if gi is not None and i in genders:
+            known = first_name_gender(groups[gi].canonical.split()[0]) or groups[gi].gender
+            if known not in (None, genders[i]):
+                gi = None  # "Ms Stewart" after "Mr Stewart": his wife, not him
         if gi is not None:
             m.group = gi
             if i in genders:
@@ -579,7 +579,10 @@ def _complete_names(doc: Doc, text: str, groups: list[Group], credits: list[tupl
                     j += 1  # "Home Affairs Stephen Kampyongo": the outer word ends a capitalised title
                 if j < i:
                     forms.append((doc[j:i + 1].text, in_heading(doc[j].idx)))
-        trusted = [f for f, head in forms if not head or f.split()[-1] in body_words]
+        # a form that is already another person's name is theirs ("Ms Stewart" is not Garrath)
+        others = {o.canonical for o in groups if o is not g and o.label == "PER"}
+        trusted = [f for f, head in forms if (not head or f.split()[-1] in body_words)
+                   and (f not in others or f == g.canonical)]
         if not trusted:
             continue
         current = g.canonical
