@@ -35,7 +35,7 @@ _HONORIFICS = frozenset(
     "président présidente minister ministre chief judge juge".split()
 )
 _STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
-_NAME_PARTICLES = frozenset("de du des la le van von der den di da del bin ben al el ibn y e".split())
+_NAME_PARTICLES = frozenset("de du des la le van von der den di da do dos das del bin ben al el ibn y e".split())
 # Credit lines: " - Firstname NAME / AGENCY / AFP", "(Sidney Cohen/CBC News)", "[AFP]".
 _CREDIT = re.compile(
     r"(?:\s[-–—]\s(?=[^\n]*/)[^\n]{0,80}$)|(?:\([^()\n]{0,60}/[^()\n]{0,60}\))|(?:\[[A-Z][^\]\n]{0,30}\])"
@@ -485,6 +485,8 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
             if subj.dep_ != "nsubj" and not quoted_as:
                 continue
             name = _name_tokens(subj)
+            if name is None and subj.lower_ in ("qui", "who") and verb.dep_ in ("acl:relcl", "relcl"):
+                name = _name_tokens(verb.head)  # "Me Tulasne, qui affirme …"
             if name is None and subj.pos_ == "NOUN":
                 # "l'inspecteur Coothen": the name hangs on the role noun
                 role = fold(subj.text) in _ROLE_WORDS

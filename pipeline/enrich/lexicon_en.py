@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 _VERBS = """
-disclose disclosed discloses disclosing reveal revealed reveals revealing
+disclose disclosed discloses disclosing reveal revealed reveals revealing allege alleged alleges alleging
 say said says saying tell told tells telling add added adds adding state stated states explain
 explained explains explaining claim claimed claims insist insisted insists argue argued argues
 warn warned warns note noted notes declare declared declares announce announced announces
@@ -30,7 +30,7 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
     reply respond answer recall acknowledge admit conclude continue remark observe describe urge
     suggest confirm deny promise predict stress emphasise emphasize assert maintain contend recount
     shout chant cry scream whisper joke quip complain charge testify reiterate praise condemn vow
-    pledge agree boast concede caution counter snap retort interject exclaim scoff disclose reveal""".split()
+    pledge agree boast concede caution counter snap retort interject exclaim scoff disclose reveal allege""".split()
 )
 PHRASE_CUES: tuple[tuple[str, ...], ...] = (
     ("went", "on"), ("goes", "on"), ("pointed", "out"), ("points", "out"), ("shot", "back"), ("shoots", "back"),

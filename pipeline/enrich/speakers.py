@@ -814,6 +814,18 @@ class _Attributor:
     def _find_cue(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
         doc = self.doc
         n = len(doc)
+        # 0. a headline ending with the speaker's name: "Secretariat became hub of 'dalals'
+        # during Cong rule: Shivraj Singh Chouhan"
+        if span.heading:
+            line_end = self.text.find("\n", span.end)
+            line_end = len(self.text) if line_end < 0 else line_end
+            tail = self.text[span.outer_end:line_end]
+            colon = tail.rfind(":")
+            if colon >= 0:
+                k = self._tok(span.outer_end + colon + 1)
+                if k < len(self.doc) and self._speaker_group(self.group_at[k]) \
+                        and self._tok_end(line_end) - k <= 5:
+                    return _Ref("ent", k, group=self.group_at[k]), ":", True
         # 1. incise inside the quotation
         if span.cue_start is not None and span.cue_end is not None:
             a, b = self._tok(span.cue_start), self._tok_end(span.cue_end)
