@@ -410,7 +410,7 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
 def _relabel_named_people(raw: list[Mention]) -> None:
     """A mention tagged as an organisation or place that is a first name plus a person's name
     found elsewhere ("Staffan de Mistura" as ORG beside "M. de Mistura" as PER) is that person."""
-    people = {m.text for m in raw if m.label == "PER"}
+    people = {m.text for m in raw if m.label == "PER" and " " in m.text}
     for m in raw:
         words = m.text.split()
         if m.label != "PER" and len(words) > 1 and first_name_gender(words[0]) is not None \
@@ -470,6 +470,18 @@ def _name_tokens(tok: Token) -> tuple[int, int] | None:
     return start, end + 1
 
 
+def _relabel_inverted_speaker(doc: Doc, verb: Token, raw: list[Mention]) -> None:
+    """«…», précise Météo-France / se désole Mélanie: right after a quotation and its speech
+    verb stands the speaker, never a place, whatever the tagger said."""
+    after = verb.i + 1
+    before = [t for t in doc[max(verb.i - 3, 0):verb.i] if not t.is_space]
+    if after >= len(doc) or not any(t.text in "»”\"" for t in before) or verb.text.endswith("ant"):
+        return
+    mention = next((m for m in raw if m.start == doc[after].idx), None)
+    if mention is not None and mention.label == "LOC":
+        mention.label = "PER" if first_name_gender(mention.text.split()[0]) else "ORG"
+
+
 def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, int]]) -> None:
     """The named subject of a speech verb is a person even when the model missed it: "Ana said"
     (no entity) or "déclare l'inspecteur Coothen" (tagged MISC). Acronyms are left alone: "the
@@ -477,6 +489,8 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
     lex = lexicon_fr if doc.lang_ == "fr" else lexicon_en
     starts = [m.start for m in raw]
     for verb in doc:
+        if verb.pos_ == "VERB" and verb.lower_ in lex.SPEECH_FORMS:
+            _relabel_inverted_speaker(doc, verb, raw)  # the form is enough: "indique" is lemmatised badly
         if verb.pos_ != "VERB" or (verb.lemma_.lower() not in lex.SPEECH_LEMMAS and verb.lemma_.lower() != "quote"):
             continue
         for subj in verb.children:

@@ -850,8 +850,9 @@ class _Attributor:
         if selon and selon[0]:
             return selon[0], doc[selon[1]].text + (" to" if doc[selon[1]].lower_ == "according" else ""), True
         for pos, k in enumerate(words[:12]):
-            if doc[k].pos_ in ("CCONJ", "SCONJ") or (doc[k].pos_ == "ADP" and pos == 0):
-                break  # "… and asked", "… that said": the verb belongs to another clause
+            if doc[k].pos_ in ("CCONJ", "SCONJ") or (doc[k].pos_ == "ADP" and pos == 0) \
+                    or (pos == 0 and doc[k].lower_ in ("qui", "which")):
+                break  # "… and asked", "… that said", "…", qui se poursuivra: another clause's verb
             if not self.speech[k]:
                 continue
             adjacent = pos <= 3
