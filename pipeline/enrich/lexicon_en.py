@@ -37,7 +37,7 @@ PHRASE_CUES: tuple[tuple[str, ...], ...] = (
     ("fired", "back"), ("fires", "back"), ("hit", "back"), ("hits", "back"), ("chimed", "in"), ("chimes", "in"),
 )
 AUXILIARIES = frozenset("has have had was is will would also then later".split())
-PRONOUNS = {"he": "m", "she": "f", "they": "p", "him": "m", "her": "f"}
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "him": "m", "her": "f", "it": "n"}
 INVERTED_PRONOUNS: dict[str, str | None] = {}
 SOURCE_PREPOSITIONS = ("according to",)
 SKIPPABLE = frozenset(

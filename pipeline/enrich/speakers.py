@@ -107,6 +107,7 @@ class _Attributor:
         self.sent = self._sentences(toks)
         self.speech = [self._is_speech(t) for t in toks]
         self.subject_events = self._subject_mentions()  # (token, group), in order
+        self.org_events = self._organisation_subjects()  # (token, group): organisations that act
         self.speaker_events: list[tuple[int, int]] = []
         self.bound_roles: dict[int, list[tuple[str, frozenset[str]]]] = {}
         self.trust_name_genders = True
@@ -203,6 +204,36 @@ class _Attributor:
         subject_sentences = {self.sent[tok] for tok, _ in events}
         events += [(tok, g) for tok, g in introduced if self.sent[tok] not in subject_sentences]
         return sorted(events)
+
+    def _organisation_subjects(self) -> list[tuple[int, int]]:
+        """Organisation mentions that are subjects or stand right after a speech verb ("La SNCF
+        a annoncé", "précise Météo-France"): what a later "elle", "ils", "it" may stand for."""
+        events = []
+        for m in self.index.mentions:
+            if self.index.groups[m.group].label != "ORG":
+                continue
+            a, b = self._tok(m.start), self._tok_end(m.end)
+            if a >= len(self.doc) or self.in_quote[a]:
+                continue
+            if any(self.doc[i].dep_.startswith("nsubj") for i in range(a, b)) or (a > 0 and self.speech[a - 1]):
+                events.append((a, m.group))
+        return events
+
+    def _recent_organisation(self, before_tok: int, after_tok: int = -1, gender: str | None = None) -> int:
+        """The organisation that acted last before `before_tok`, within three sentences and after
+        `after_tok`, or -1. With a French "il"/"elle", its determiner must agree: "la SNCF" is
+        "elle", "les Insoumis" is neither."""
+        limit = self.sent[before_tok] if before_tok < len(self.sent) else 10**9
+        for tok, group in reversed(self.org_events):
+            if not (after_tok < tok < before_tok and limit - self.sent[tok] <= 3):
+                continue
+            if gender in ("m", "f") and tok > 0:
+                det = self.doc[tok - 1].lower_
+                if det in self.lex.DETERMINERS and det not in (
+                        self.lex.FEMININE_DETERMINERS if gender == "f" else self.lex.MASCULINE_DETERMINERS):
+                    continue
+            return group
+        return -1
 
     # -- roles -------------------------------------------------------------------------------
     def _role_key(self, a: int, b: int) -> tuple[str, frozenset[str]] | None:
@@ -375,7 +406,15 @@ class _Attributor:
             # a place speaks only as the seat of a government named as a source ("selon Minsk")
             return ref.group if label in _SPEAKER_LABELS or (ref.source and label == "LOC") else -1
         if ref.kind == "pron":
+            if ref.gender in ("p", "n"):
+                # "s'indignent-ils" after "Les Jeunes Agriculteurs", "it said" after "the agency"
+                return self._recent_organisation(ref.token)
             group = self._recent_person(ref.token, ref.gender)
+            last_seen = max((t for t, g in self.subject_events + self.speaker_events
+                             if g == group and t < ref.token), default=-1) if group >= 0 else -1
+            org = self._recent_organisation(ref.token, after_tok=last_seen, gender=ref.gender)
+            if org >= 0 and self.lang != "en":
+                return org  # "La SNCF … a-t-elle indiqué": the organisation acted since the person
             if group < 0 and ref.gender in ("m", "f"):
                 # a first name's usual gender is only a guess ("Satya" … "she"): drop it if
                 # nobody fits the pronoun with it
@@ -492,6 +531,11 @@ class _Attributor:
             before = {fold(doc[j].text) for j in range(max(k - 2, 0), k)}
             if noun in tokens or tokens & names or noun in before:
                 return _Ref("ent", k, group=m.group)
+        # "l'organisme", "la compagnie" with no name of its kind around: the organisation that
+        # acted last, if any did in the last sentences
+        recent = self._recent_organisation(a)
+        if recent >= 0:
+            return _Ref("ent", a, group=recent)
         return _Ref("none", a)
 
     def _clitic(self, verb: int) -> _Ref | None:

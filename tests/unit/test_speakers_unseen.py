@@ -240,3 +240,20 @@ def test_alleged_is_a_speech_verb():
     text = ("Chief Minister Shivraj Singh Chouhan on Monday alleged that the Secretariat had become a hub of "
             "\"dalals\" during the Congress rule.")
     assert quotes(text, "en")[0][1] == "Shivraj Singh Chouhan"
+
+
+# -- round 5: organisations referred to by a pronoun ---------------------------------------
+
+def test_a_plural_pronoun_after_an_organisation_is_that_organisation():
+    text = ("Les Jeunes Agriculteurs de la Lozère ont alerté la préfecture mardi.\n\n"
+            "« Tout le département est touché, s’indignent-ils. Des contreforts de l’Aubrac jusqu'à Grandrieu. »")
+    assert (quotes(text, "fr")[0][1] or "").startswith("Jeunes Agriculteurs")
+
+
+def test_elle_after_a_feminine_organisation_but_not_after_a_plural_one():
+    text = ("La SNCF a annoncé jeudi l'annulation de la moitié des trains.\n\n"
+            "Ses \"ressources étant plus contraintes, notamment sur les postes d'aiguillage\", a-t-elle expliqué.")
+    assert quotes(text, "fr")[0][1] == "SNCF"
+    text = ("Le député Nicolas Turquois raconte l'altercation. Il explique que les Insoumis ont fait circuler "
+            "une liste. Il estime être ciblé : \"C'est plutôt des insultes, ce n'est pas acceptable.\"")
+    assert quotes(text, "fr")[0][1] == "Nicolas Turquois"
