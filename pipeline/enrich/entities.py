@@ -108,6 +108,11 @@ def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
         if "\n" in doc[i].text or (i > start and "\n" in doc[i - 1].whitespace_):
             end = i if i > start else end
             break
+    # "Johannesburg - The Department of Education": a dateline glued to the name
+    dash = max((i for i in range(start + 1, end - 1) if doc[i].text in ("-", "–", "—")
+                and doc[i - 1].whitespace_ and doc[i].whitespace_), default=None)
+    if dash is not None:
+        start = dash + 1
     while start < end and (doc[start].is_punct or doc[start].is_space
                            or doc[start].lower_ in _LEADING_DETERMINERS):
         start += 1
@@ -222,6 +227,8 @@ def build_index(doc: Doc) -> EntityIndex:
             continue
         if fold(ent.text) in _NEWS_AGENCIES:
             label = "ORG"  # the tagger takes "Xinhua" for a person now and then
+        elif label != "PER" and len(ent) > 1 and ent[0].lower_ in _PERSONAL_TITLES:
+            label = "PER"  # "Dr Gibbons" tagged as an organisation
         if label == "PER" and ent.start > 0 and doc[ent.start - 1].lower_ in _STREET_WORDS:
             label = "LOC"  # "la rue Erlanger", "avenue Victor-Hugo": a street named after someone
         if label in ("MISC", "ORG") and ent.start > 0 and not doc[ent.start - 1].ent_type_ \
@@ -354,6 +361,7 @@ def build_index(doc: Doc) -> EntityIndex:
     return EntityIndex(mentions, groups)
 
 
+_PERSONAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. dr dr. m. mme me mlle".split())
 _NEWS_AGENCIES = frozenset(
     "xinhua afp reuters ap ani pti ians tass ria belga ansa efe dpa kyodo yonhap anadolu".split())
 _INSTITUTION_NOUNS = frozenset(fold(w) for w in lexicon_fr.ORG_KIND_NOUNS) | frozenset(

@@ -109,6 +109,7 @@ ORG_KIND_NOUNS: dict[str, str] = {
     "council": "council", "commission": "commission", "committee": "committee", "foundation": "foundation",
     "association": "association", "club": "club", "university": "university", "firm": "company",
     "district": "district", "office": "agency", "police": "police", "hospital": "hospital",
+    "service": "agency", "organisation": "agency", "organization": "agency", "institute": "agency",
 }
 ORG_KIND_NAMES: dict[str, frozenset[str]] = {
     "union": frozenset("union unions workers teamsters afl-cio guild unite unison federation confederation "

@@ -596,6 +596,18 @@ class _Attributor:
             if cand and cand.kind == "ent" and (self.index.groups[cand.group].label not in _SPEAKER_LABELS
                                                 or (crossed_preposition and doc[i - 1].pos_ == "ADP")):
                 cand = None  # "said in London", "a déclaré à Moscou": a place is never a speaker
+            if cand and cand.kind == "ent" and self.index.groups[cand.group].label == "ORG":
+                # "said Weber State University zoology professor John Mull": the person the
+                # organisation's name qualifies is the speaker
+                j = i
+                while j < len(doc) and j < i + 10 and self.group_at[j] == cand.group:
+                    j += 1
+                for k in range(j, min(j + 5, len(doc))):
+                    if doc[k].is_punct or doc[k].pos_ in ("VERB", "AUX", "ADP"):
+                        break
+                    if self._person(self.group_at[k]):
+                        cand = _Ref("ent", k, group=self.group_at[k])
+                        break
             if cand and (cand.kind in ("ent", "role") or (cand.kind == "none" and post_quote)):
                 return cand
         # "… and Sanders countering that …": a participle with no subject of its own whose

@@ -257,3 +257,17 @@ def test_elle_after_a_feminine_organisation_but_not_after_a_plural_one():
     text = ("Le député Nicolas Turquois raconte l'altercation. Il explique que les Insoumis ont fait circuler "
             "une liste. Il estime être ciblé : \"C'est plutôt des insultes, ce n'est pas acceptable.\"")
     assert quotes(text, "fr")[0][1] == "Nicolas Turquois"
+
+
+def test_person_after_an_organisation_in_an_inverted_subject():
+    text = "“Doing research is important,” said Weber State University zoology professor John Mull."
+    assert quotes(text, "en")[0][1] == "John Mull"
+
+
+def test_honorific_makes_a_person_and_datelines_are_not_names():
+    text = ("Speaking to the BBC News website, Dr Gibbons said the meeting had been \"fairly constructive\".\n\n"
+            "\"I don't want to discuss what went on in a private meeting,\" he said.")
+    assert [s for _, s in quotes(text, "en")] == ["Gibbons", "Gibbons"]
+    found = {e.text for e in analyse_text(
+        "Johannesburg - The Department of Education said schools would close on Friday.", "en").entities}
+    assert not any(t.startswith("Johannesburg -") for t in found)
