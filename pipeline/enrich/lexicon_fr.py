@@ -20,7 +20,7 @@ souhaiter s'exclamer contester nier railler
 rapporter relater narrer développer compléter abonder tempêter fulminer pester offusquer étonner
 inquiéter désoler alarmer agacer emporter énerver justifier tempérer trancher arguer communiquer
 riposter condamner remercier moquer cingler grincer rigoler blaguer amuser espérer redouter
-considérer penser recommander suggérer corriger rectifier persifler
+penser recommander suggérer corriger rectifier persifler
 """.split()
 
 # Irregular or non -er verbs: every form that can appear in "a X", "X-t-il", "X Y".

@@ -595,7 +595,14 @@ class _Attributor:
             cand = self._ref_at(i, after_verb=True) if i < len(doc) and self.sent[i] == self.sent[verb] else None
             if cand and cand.kind == "ent" and (self.index.groups[cand.group].label not in _SPEAKER_LABELS
                                                 or (crossed_preposition and doc[i - 1].pos_ == "ADP")):
-                cand = None  # "said in London", "a déclaré à Moscou": a place is never a speaker
+                # "said in London", "a déclaré à Moscou": a place is never a speaker; but the
+                # subject may follow the complement: "a déclaré à Sputnik Afrique Yacine Fall"
+                j = i
+                while j < len(doc) and self.group_at[j] == cand.group:
+                    j += 1
+                after = self._ref_at(j, after_verb=True) if j < len(doc) and self.sent[j] == self.sent[verb] else None
+                cand = after if after is not None and (after.kind == "role" or (
+                    after.kind == "ent" and self._speaker_group(after.group))) else None
             if cand and cand.kind == "ent" and self.index.groups[cand.group].label == "ORG":
                 # "said Weber State University zoology professor John Mull": the person the
                 # organisation's name qualifies is the speaker
@@ -936,7 +943,10 @@ class _Attributor:
                 and not self._after_preposition(left[1]):
             return _Ref("ent", left[1], group=self.group_at[left[1]]), ":", True
         selon = self._selon(left[-1], left[0] + 1) if left else None
-        verbs = [k for k in left if self.speech[k]]
+        # "L'homme interpellé est « à ce stade » …": a participle used as an adjective is no cue
+        verbs = [k for k in left if self.speech[k] and not (
+            doc[k].dep_ in ("acl", "amod") and "Past" in doc[k].morph.get("Tense")
+            and not any(c.dep_.startswith("aux") for c in doc[k].children))]
         head = self._span_head(span)
         if head is not None and len(verbs) > 1:
             # "X described the funding Mr Hinds announced as “a drop in the ocean”": the verb

@@ -271,3 +271,9 @@ def test_honorific_makes_a_person_and_datelines_are_not_names():
     found = {e.text for e in analyse_text(
         "Johannesburg - The Department of Education said schools would close on Friday.", "en").entities}
     assert not any(t.startswith("Johannesburg -") for t in found)
+
+
+def test_a_past_participle_used_as_an_adjective_is_no_cue():
+    text = ("L'homme interpellé est \"à ce stade\" considéré comme le suspect \"principal\" de l'attaque, a déclaré "
+            "le Premier ministre, Edouard Philippe.")
+    assert [s for _, s in quotes(text, "fr")] == ["Edouard Philippe", "Edouard Philippe"]
