@@ -372,6 +372,20 @@ class _Attributor:
     def _resolve_role(self, ref: _Ref) -> int:
         role = ref.role
         assert role is not None
+        # "assure le chef des urgences du centre hospitalier de Vichy, le Dr David Dall'Aqua":
+        # the holder is named right after the role, between commas
+        k = ref.end if ref.end > ref.token else ref.token + 1
+        while k < len(self.doc) and k < ref.token + 14 and self.group_at[k] < 0 and not self.doc[k].is_punct \
+                and self.sent[k] == self.sent[ref.token]:
+            k += 1  # the rest of the role phrase
+        if k + 1 < len(self.doc) and self.doc[k].text == ",":
+            j = k + 1
+            while j < len(self.doc) and j < k + 4 and (self.doc[j].lower_ in self.lex.DETERMINERS
+                                                        or self.doc[j].lower_.rstrip(".") in _TITLES):
+                j += 1
+            if j < len(self.doc) and self._person(self.group_at[j]):
+                self._bind(self.group_at[j], role)
+                return self.group_at[j]
         matches = [g for g, roles in self.bound_roles.items()
                    if any(r[0] == role[0] and (r[1] <= role[1] or role[1] <= r[1]) for r in roles)]
         if matches:
@@ -431,6 +445,9 @@ class _Attributor:
                     return g
                 if self.sent[i] != self.sent[ref.token]:
                     break
+            for i in (ref.token - 1, ref.token - 2):  # no person: "le syndicat SNES-FSU, qui estime"
+                if i >= 0 and self.group_at[i] >= 0 and self.index.groups[self.group_at[i]].label == "ORG":
+                    return self.group_at[i]
             return self._recent_person(ref.token, None, exclude_sentence=False)
         if ref.kind == "role":
             return self._resolve_role(ref)
@@ -477,9 +494,12 @@ class _Attributor:
             if org is not None:
                 return org
             role = self._role_key(i, e)
-            plural = any("Plur" in doc[k].morph.get("Number") for k in range(i, e) if doc[k].pos_ == "NOUN")
+            head_noun = next((k for k in range(i, e) if doc[k].pos_ == "NOUN"), None)  # "le chef des urgences"
+            plural = head_noun is not None and "Plur" in doc[head_noun].morph.get("Number")
             # "le ministre …, Philippe Goffin": the name in apposition is the referent
             name = e + 1
+            if name + 1 < len(doc) and doc[name].lower_ in self.lex.DETERMINERS:
+                name += 1  # "…, le Dr David Dall'Aqua"
             if name + 1 < len(doc) and doc[name].lower_.rstrip(".") in _TITLES:
                 name += 1  # "l'avocat de la famille, Me Jean Dupont"
             if e + 1 < len(doc) and doc[e].text == "," and self._person(self.group_at[name]):
@@ -515,6 +535,11 @@ class _Attributor:
         kind = self.org_kinds.get(noun)
         if kind is None or "Plur" in doc[words[0]].morph.get("Number"):
             return None
+        # "le syndicat SNES-FSU", "l'association L214": the name follows the kind
+        nxt = words[0] + 1
+        if nxt < len(doc) and self._speaker_group(self.group_at[nxt]) \
+                and self.index.groups[self.group_at[nxt]].label == "ORG":
+            return _Ref("ent", nxt, group=self.group_at[nxt])
         rest = [fold(doc[k].text) for k in words[1:]]
         if rest and (noun == "centrale" and rest != ["syndicale"] or len(rest) > 1
                      or any(doc[k].pos_ != "ADJ" for k in words[1:])):

@@ -277,3 +277,17 @@ def test_a_past_participle_used_as_an_adjective_is_no_cue():
     text = ("L'homme interpellé est \"à ce stade\" considéré comme le suspect \"principal\" de l'attaque, a déclaré "
             "le Premier ministre, Edouard Philippe.")
     assert [s for _, s in quotes(text, "fr")] == ["Edouard Philippe", "Edouard Philippe"]
+
+
+# -- round 6: cases met on the test7 split after its one clean run -------------------------
+
+def test_role_then_named_holder_after_a_comma():
+    text = ("\"On déborde depuis longtemps\", assure le chef des urgences du centre hospitalier de Vichy, "
+            "le Dr David Dall'Aqua.")
+    assert quotes(text, "fr")[0][1] == "David Dall'Aqua"
+
+
+def test_organisation_named_after_its_kind_and_its_relative_clause():
+    text = ("Ces enseignants dénoncent \"les pressions abusives de leur chef d'établissement\", selon le syndicat "
+            "SNES-FSU, qui estime que la médiation \"n'a rien donné\".")
+    assert [s for _, s in quotes(text, "fr")] == ["SNES-FSU", "SNES-FSU"]
