@@ -260,6 +260,7 @@ def build_index(doc: Doc) -> EntityIndex:
     _add_institutions(doc, raw)
 
     _relabel_named_people(raw)
+    _relabel_first_names(doc, raw)
     _join_split_names(raw, text)
 
     groups: list[Group] = []
@@ -413,6 +414,23 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
             del raw[i + 1]
             continue
         i += 1
+
+
+def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
+    """A lone first name the tagger took for a place is a person when the text treats it as
+    one: "Heiahi, 22 ans", "Un autre habitant, Abdellakim, …", "Hassan, qui habite au premier"."""
+    starts = {t.idx: t.i for t in doc}
+    for m in raw:
+        i = starts.get(m.start)
+        if m.label == "PER" or " " in m.text or i is None or first_name_gender(m.text) is None:
+            continue
+        nxt = [t for t in doc[i + 1:i + 4]]
+        age = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].like_num and nxt[2].lower_ in ("ans", "an", "years")
+        lives = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].lower_ in ("qui", "who") \
+            and nxt[2].lemma_.lower() in ("habiter", "vivre", "live", "travailler", "work")
+        role = i >= 2 and doc[i - 1].text == "," and fold(doc[i - 2].text) in _TITLE_WORDS
+        if age or lives or role:
+            m.label = "PER"
 
 
 def _relabel_named_people(raw: list[Mention]) -> None:

@@ -291,3 +291,9 @@ def test_organisation_named_after_its_kind_and_its_relative_clause():
     text = ("Ces enseignants dénoncent \"les pressions abusives de leur chef d'établissement\", selon le syndicat "
             "SNES-FSU, qui estime que la médiation \"n'a rien donné\".")
     assert [s for _, s in quotes(text, "fr")] == ["SNES-FSU", "SNES-FSU"]
+
+
+def test_lone_first_name_taken_for_a_place_is_a_person_when_the_text_says_so():
+    text = ("Hassan, qui habite au premier étage de l’immeuble, a échappé aux flammes. \"La fumée entrait par la "
+            "porte\", explique-t-il.")
+    assert quotes(text, "fr")[0][1] == "Hassan"
