@@ -124,9 +124,13 @@ def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
             return i > start and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() \
                 and doc[i - 1].lower_ not in _HONORIFICS and fold(doc[i - 1].text) not in _TITLE_WORDS
 
+        def initial(i: int) -> bool:  # "D. Billy Jones" (but the French "M." is Monsieur)
+            return doc.lang_ == "en" and len(doc[i].text) == 2 and doc[i].text[0].isupper() \
+                and doc[i].text[1] == "." and doc[i].lower_ not in _HONORIFICS
+
         last_title = max((i for i in range(start, end - 1)
                           if (doc[i].lower_ in _HONORIFICS or (doc[i].text.endswith(".") and len(doc[i].text) <= 5))
-                          and not middle_initial(i)), default=None)
+                          and not middle_initial(i) and not initial(i)), default=None)
         if last_title is not None:
             start = last_title + 1
         # "Senate leader Dean Skelos": the name is the capitalised run after the last common word
@@ -351,6 +355,7 @@ def build_index(doc: Doc) -> EntityIndex:
         g.label = next((lab for lab in ("LOC", "ORG", "MISC", "PER") if lab in tied), tied[0])
         surfaces = Counter(m.text for m in g.mentions)
         g.canonical = max(surfaces, key=lambda s: (surfaces[s], s[:1].isupper()))
+    _merge_acronyms(groups)
     for g in groups:
         if g.label == "PER" and " " in g.canonical:
             g.name_gender = first_name_gender(g.canonical.split()[0])
@@ -414,6 +419,27 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
             del raw[i + 1]
             continue
         i += 1
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s\-']+", name) if w and w[0].isupper())
+
+
+def _merge_acronyms(groups: list[Group]) -> None:
+    """"EA" is the "Environment Agency" named earlier, "ARS" the "agence régionale de santé":
+    an all-capitals organisation whose letters are another organisation's initials joins it."""
+    orgs = [g for g in groups if g.label == "ORG" and g.mentions]
+    for g in orgs:
+        name = g.canonical
+        if not (2 <= len(name) <= 6 and name.isupper() and name.isalpha()):
+            continue
+        full = next((o for o in orgs if o is not g and o.mentions and " " in o.canonical
+                     and _initials(o.canonical).upper() == name), None)
+        if full is not None:
+            for m in g.mentions:
+                m.group = groups.index(full)
+            full.mentions = sorted(full.mentions + g.mentions, key=lambda m: m.start)
+            g.mentions = []
 
 
 def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
@@ -499,6 +525,8 @@ def _name_tokens(tok: Token) -> tuple[int, int] | None:
 def _relabel_inverted_speaker(doc: Doc, verb: Token, raw: list[Mention]) -> None:
     """«…», précise Météo-France / se désole Mélanie: right after a quotation and its speech
     verb stands the speaker, never a place, whatever the tagger said."""
+    if verb.lemma_.lower() in ("tell", "ask", "urge", "warn", "thank"):
+        return  # "…," Russell told Halifax reporters: who comes after "told" is the listener
     after = verb.i + 1
     before = [t for t in doc[max(verb.i - 3, 0):verb.i] if not t.is_space]
     if after >= len(doc) or not any(t.text in "»”\"" for t in before) or verb.text.endswith("ant"):

@@ -297,3 +297,21 @@ def test_lone_first_name_taken_for_a_place_is_a_person_when_the_text_says_so():
     text = ("Hassan, qui habite au premier étage de l’immeuble, a échappé aux flammes. \"La fumée entrait par la "
             "porte\", explique-t-il.")
     assert quotes(text, "fr")[0][1] == "Hassan"
+
+
+# -- round 7: cases met on the test8 split after its one clean run -------------------------
+
+def test_an_acronym_joins_the_organisation_it_abbreviates():
+    text = ("The Environment Agency has rejected the criticism of its flood work.\n\n"
+            "The EA said the comments were \"ill-informed and unfair\" to its staff.")
+    found = {e.text: e for e in analyse_text(text, "en").entities if e.label == "ORG"}
+    assert "EA" not in found and found["Environment Agency"].count == 2
+
+
+def test_a_leading_initial_is_part_of_an_english_name():
+    assert "D. Billy Jones" in people("Assembly leader D. Billy Jones said the vote was overdue.", "en")
+
+
+def test_who_comes_after_told_is_the_listener():
+    text = "\"I hope you rot in jail,\" Dale Russell told Halifax reporters after the verdict."
+    assert quotes(text, "en")[0][1] == "Dale Russell"
