@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.enrich import lexicon_en, lexicon_fr
-from pipeline.enrich.names import first_name_gender
+from pipeline.enrich.names import LISTED_FIRST_NAMES, first_name_gender
 from pipeline.model import Entity
 
 # spaCy's English scheme (OntoNotes) and French scheme (WikiNER) mapped onto ours; numeric
@@ -168,9 +168,6 @@ def _gender_hint(doc: Doc, start: int, lex_fem: frozenset[str], lex_masc: frozen
     return None
 
 
-_FEMININE_NAMES = lexicon_fr.FEMININE_FIRST_NAMES | lexicon_en.FEMININE_FIRST_NAMES
-_MASCULINE_NAMES = lexicon_fr.MASCULINE_FIRST_NAMES | lexicon_en.MASCULINE_FIRST_NAMES
-_FIRST_NAMES = _FEMININE_NAMES | _MASCULINE_NAMES
 _STREET_WORDS = frozenset(
     "rue avenue av. boulevard bd place quai impasse allée chemin route cours square passage esplanade "
     "street st. road avenue boulevard lane drive".split()
@@ -236,7 +233,7 @@ def build_index(doc: Doc) -> EntityIndex:
         if label == "PER" and ent.start > 0 and doc[ent.start - 1].lower_ in _STREET_WORDS:
             label = "LOC"  # "la rue Erlanger", "avenue Victor-Hugo": a street named after someone
         if label in ("MISC", "ORG") and ent.start > 0 and not doc[ent.start - 1].ent_type_ \
-                and doc[ent.start - 1].is_title and doc[ent.start - 1].lower_ in _FIRST_NAMES:
+                and doc[ent.start - 1].is_title and doc[ent.start - 1].lower_ in LISTED_FIRST_NAMES:
             # "David [Le Bars]" tagged MISC after an untagged first name: a person
             ent = doc[ent.start - 1:ent.end]
             label = "PER"

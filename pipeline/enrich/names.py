@@ -15,6 +15,7 @@ from pipeline.enrich import lexicon_en, lexicon_fr
 
 _FEMININE = lexicon_fr.FEMININE_FIRST_NAMES | lexicon_en.FEMININE_FIRST_NAMES
 _MASCULINE = lexicon_fr.MASCULINE_FIRST_NAMES | lexicon_en.MASCULINE_FIRST_NAMES
+LISTED_FIRST_NAMES = _FEMININE | _MASCULINE  # our own lists, lowercase
 _ANSWERS = {"female": "f", "male": "m"}
 
 

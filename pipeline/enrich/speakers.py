@@ -174,12 +174,7 @@ class _Attributor:
         ("a souligné Jacques Antenen"): the people a later pronoun most likely means."""
         events = []
         introduced = []
-        for m in self.index.mentions:
-            if self.index.groups[m.group].label != "PER":
-                continue
-            a, b = self._tok(m.start), self._tok_end(m.end)
-            if a >= len(self.doc) or self.in_quote[a]:
-                continue
+        for a, b, group in self._mentions_outside_quotes("PER"):
             subj = any(self.doc[i].dep_.startswith("nsubj") for i in range(a, b))
             if not subj:
                 j = a - 1
@@ -193,11 +188,11 @@ class _Attributor:
                            and self.doc[i].head.dep_.startswith("nsubj")
                            for i in range(a, b))
             if subj:
-                events.append((a, m.group))
+                events.append((a, group))
             elif b + 1 < len(self.doc) and self.doc[b].text == "," and any(
                     self.doc[k].dep_ == "appos" and a <= self.doc[k].head.i < b
                     for k in range(b + 1, min(b + 4, len(self.doc)))):
-                introduced.append((a, m.group))
+                introduced.append((a, group))
         # "Comme Joël Nowakowski, éleveur à Cheptainville, des agriculteurs …": a person
         # introduced with a role is who the next "il" is about, unless another person is the
         # subject of that sentence ("Bruno Le Maire a rencontré Jean Dupont, patron d'une PME")
@@ -208,16 +203,19 @@ class _Attributor:
     def _organisation_subjects(self) -> list[tuple[int, int]]:
         """Organisation mentions that are subjects or stand right after a speech verb ("La SNCF
         a annoncé", "précise Météo-France"): what a later "elle", "ils", "it" may stand for."""
-        events = []
+        return [(a, group) for a, b, group in self._mentions_outside_quotes("ORG")
+                if any(self.doc[i].dep_.startswith("nsubj") for i in range(a, b)) or (a > 0 and self.speech[a - 1])]
+
+    def _mentions_outside_quotes(self, label: str) -> list[tuple[int, int, int]]:
+        """(first token, end token, group) of the mentions with `label` written outside quotations."""
+        found = []
         for m in self.index.mentions:
-            if self.index.groups[m.group].label != "ORG":
+            if self.index.groups[m.group].label != label:
                 continue
             a, b = self._tok(m.start), self._tok_end(m.end)
-            if a >= len(self.doc) or self.in_quote[a]:
-                continue
-            if any(self.doc[i].dep_.startswith("nsubj") for i in range(a, b)) or (a > 0 and self.speech[a - 1]):
-                events.append((a, m.group))
-        return events
+            if a < len(self.doc) and not self.in_quote[a]:
+                found.append((a, b, m.group))
+        return found
 
     def _recent_organisation(self, before_tok: int, after_tok: int = -1, gender: str | None = None) -> int:
         """The organisation that acted last before `before_tok`, within three sentences and after
@@ -1009,22 +1007,19 @@ class _Attributor:
         return self._colon_intro(span)
 
     def _colon_intro(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
-        text = self.text
-        line_start = text.rfind("\n", 0, span.open_mark) + 1
-        if _WORD.search(text[line_start:span.open_mark]):
+        if not self._leads_paragraph(span):
             return None, None, False
-        before = text[:line_start].rstrip()
-        intro_line = before[before.rfind("\n") + 1:]
+        before = self.text[:self.text.rfind("\n", 0, span.open_mark) + 1].rstrip()
+        intro_line_start = before.rfind("\n") + 1
+        intro_start = self._tok(intro_line_start)
         if not before.endswith(":"):
             # an interview laid out as "Francis Gillot" on its own line, then the answer
-            line_start_tok = self._tok(len(before) - len(intro_line))
-            words = _WORD.findall(intro_line)
-            if words and len(words) <= 4 and line_start_tok < len(self.doc) \
-                    and self._person(self.group_at[line_start_tok]):
-                return _Ref("ent", line_start_tok, group=self.group_at[line_start_tok]), None, True
+            words = _WORD.findall(before[intro_line_start:])
+            if words and len(words) <= 4 and intro_start < len(self.doc) \
+                    and self._person(self.group_at[intro_start]):
+                return _Ref("ent", intro_start, group=self.group_at[intro_start]), None, True
             return None, None, False
         colon = self._tok(len(before) - 1)
-        intro_start = self._tok(before.rfind("\n") + 1)
         for k in range(colon - 1, intro_start - 1, -1):
             if self.speech[k] and not self.in_quote[k]:
                 ref, cue = self._cue_from_verb(k, post_quote=False)
