@@ -1,4 +1,4 @@
-"""`depeche enrich` and `depeche evaluate`: the NLP core from the command line."""
+"""`depeche enrich`, `depeche evaluate` and `depeche train-ranker`: the NLP core from the command line."""
 
 from __future__ import annotations
 
@@ -27,22 +27,39 @@ def _enrich(args: argparse.Namespace) -> int:
     return 0
 
 
-def _evaluate(args: argparse.Namespace) -> int:
-    from pipeline.enrich.evaluate import evaluate, format_table, load_gold
+def _read_gold(command: str, files: list[str], splits: list[str] | None,
+               excluded: list[str] | None = None) -> list | None:  # type: ignore[type-arg]
+    """The gold articles of `files` (default: the shipped sets) in `splits`, or None after
+    printing why not."""
+    from pipeline.enrich.evaluate import load_gold
 
-    paths = [Path(p) for p in args.gold] if args.gold else sorted(GOLD_DIR.glob("*.json"))
+    paths = [Path(p) for p in files] if files else sorted(GOLD_DIR.glob("*.json"))
     docs = []
     for path in paths:
         try:
             docs.extend(load_gold(path))
         except (OSError, ValueError, KeyError) as exc:
-            print(f"depeche evaluate: cannot read gold file {path}: {exc}", file=sys.stderr)
-            return 2
-    if args.split:
-        docs = [d for d in docs if d.split in args.split]
-        if not docs:
-            print(f"depeche evaluate: no gold article in split(s) {', '.join(args.split)}", file=sys.stderr)
-            return 2
+            print(f"depeche {command}: cannot read gold file {path}: {exc}", file=sys.stderr)
+            return None
+    if splits:
+        docs = [d for d in docs if d.split in splits]
+    if excluded:
+        docs = [d for d in docs if d.split not in excluded]
+    if not docs:
+        print(f"depeche {command}: no gold article left after the split filters", file=sys.stderr)
+        return None
+    return docs
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from pipeline.enrich import ranking
+    from pipeline.enrich.evaluate import evaluate, format_table
+
+    docs = _read_gold("evaluate", args.gold, args.split)
+    if docs is None:
+        return 2
+    if args.no_ranker:
+        ranking.set_enabled(False)
     table = evaluate(docs)
     if args.json:
         out = [{"gold_set": k[0], "split": k[1], "lang": k[2], **s.as_dict()} for k, s in sorted(table.items())]
@@ -58,6 +75,36 @@ def _evaluate(args: argparse.Namespace) -> int:
                 if err not in seen:
                     seen.add(err)
                     print(err, file=sys.stderr)
+    return 0
+
+
+def _train_ranker(args: argparse.Namespace) -> int:
+    try:
+        from pipeline.enrich import ranker_training
+        import sklearn  # noqa: F401  (training only: checked here for a clear message)
+    except ImportError:
+        print("depeche train-ranker: scikit-learn is missing; install the training extra: "
+              "pip install -e '.[train]'", file=sys.stderr)
+        return 2
+    docs = _read_gold("train-ranker", args.gold, args.split, args.exclude_split)
+    if docs is None:
+        return 2
+    splits = sorted({d.split for d in docs})
+    print(f"parsing {len(docs)} gold articles (splits: {', '.join(splits)}) …", file=sys.stderr)
+    examples = ranker_training.extract_examples(docs)
+    usable = sum(ex.gold is not None for ex in examples)
+    print(f"{len(examples)} matched quotations, {usable} with the gold speaker among the candidates",
+          file=sys.stderr)
+    if args.cross_validate:
+        report = ranker_training.cross_validate(examples, folds=args.cross_validate, c=args.c)
+        for lang, r in report.items():
+            print(f"{lang}: {r['quotes']} quotations with a named speaker, held-out folds: "
+                  f"rules {r['rules']:.3f}, ranker {r['ranker']:.3f}")
+        return 0
+    model = ranker_training.train(examples, c=args.c, path=Path(args.output), splits=splits)
+    for lang, info in model["trained_on"].items():
+        print(f"{lang}: trained on {info['articles']} articles, {info['quotes']} quotations", file=sys.stderr)
+    print(f"wrote {args.output}")
     return 0
 
 
@@ -82,7 +129,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="only the documents of this split (dev, test, test2, …); repeat for several")
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--errors", action="store_true", help="list misses, spurious quotes and wrong speakers on stderr")
+    e.add_argument("--no-ranker", action="store_true",
+                   help="score the attribution rules alone, without the learned speaker ranker")
     e.set_defaults(func=_evaluate)
+
+    from pipeline.enrich.ranking import MODEL_PATH
+
+    t = subparsers.add_parser(
+        "train-ranker", help="train the speaker ranker on the gold articles (needs the [train] extra)",
+        description="Fit the learned speaker ranker on gold articles and write its weights. Leave "
+        "held-out splits out with --exclude-split so that they still measure something.",
+    )
+    t.add_argument("gold", nargs="*", help="gold JSON files (default: tests/data/gold/*.json)")
+    t.add_argument("--split", action="append", metavar="NAME", help="only this split; repeat for several")
+    t.add_argument("--exclude-split", action="append", metavar="NAME",
+                   help="leave this split out (a held-out test set); repeat for several")
+    t.add_argument("--cross-validate", type=int, metavar="K", default=0,
+                   help="print K-fold accuracy (rules vs ranker, folds by article) instead of writing")
+    t.add_argument("--c", type=float, default=10.0, help="inverse regularisation strength (default: 10)")
+    t.add_argument("--output", default=str(MODEL_PATH), help=f"weights file (default: {MODEL_PATH.name})")
+    t.set_defaults(func=_train_ranker)
 
 
 def main_evaluate(argv: list[str]) -> int:

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Token
 from pipeline.enrich import lexicon_en, lexicon_fr
 from pipeline.enrich.entities import EntityIndex, fold
 from pipeline.enrich.quotes import QuoteSpan
+from pipeline.enrich.ranking import CandidateFeatures, active_weights, choose
 
 _SENTENCE_FINAL = frozenset(".!?…")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -78,8 +79,10 @@ def _folded_lexicon(lex: ModuleType) -> tuple[dict[str, str], frozenset[str], fr
 
 
 class _Attributor:
-    def __init__(self, doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None) -> None:
+    def __init__(self, doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None,
+                 use_ranker: bool = True) -> None:
         self.doc = doc
+        self.use_ranker = use_ranker
         self.text = doc.text  # Doc.text rebuilds the string from every token on each access
         self.spans = spans
         self.index = index
@@ -864,6 +867,7 @@ class _Attributor:
         results: list[Attribution] = []
         groups_of: list[int] = []
         cue_found: list[bool] = []
+        refs: list[_Ref | None] = []
         self.source_cue: list[bool] = []
         for span in self.spans:
             ref, cue, found = self._find_cue(span)
@@ -889,12 +893,23 @@ class _Attributor:
                 self.speaker_events.sort()
             groups_of.append(group)
             cue_found.append(found)
+            refs.append(ref)
             results.append(Attribution(span, None, cue))
+        before_fill = list(groups_of)
         self._fill_from_neighbours(groups_of, cue_found)
         for qi, att in enumerate(results):
             g = groups_of[qi]
             att.speaker = self.index.groups[g].canonical if g >= 0 else None
             att.keep = self._keep(att, cue_found[qi]) and not self._scare_quote(qi, att)
+        filled = [b < 0 <= a for b, a in zip(before_fill, groups_of, strict=True)]
+        self.features = CandidateFeatures(self, refs, cue_found, filled, groups_of)
+        weights = active_weights(self.lang) if self.use_ranker else None
+        if weights is not None:
+            # the learned ranker has the last word on who speaks; whether a span is reported
+            # at all stays the rules' decision above
+            for qi, att in enumerate(results):
+                g = choose(self.features, weights, qi)
+                att.speaker = self.index.groups[g].canonical if g >= 0 else None
         return results
 
     def _find_cue(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
@@ -1352,8 +1367,20 @@ class _Attributor:
                 and all(w[:1].isupper() for w in long_words) and not body.endswith((".", "!", "?")))
 
 
-def attribute_quotes(doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None) -> list[Attribution]:
-    """Speaker and cue of every quotation span of a parsed article, plus whether to report it."""
+def attribute_quotes(doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None,
+                     use_ranker: bool = True) -> list[Attribution]:
+    """Speaker and cue of every quotation span of a parsed article, plus whether to report it.
+
+    `use_ranker=False` keeps the rules' speakers (the ranker's training reads them)."""
     if not spans:
         return []
-    return _Attributor(doc, spans, index, lang).attribute()
+    return _Attributor(doc, spans, index, lang, use_ranker).attribute()
+
+
+def rules_and_features(doc: Doc, spans: list[QuoteSpan], index: EntityIndex,
+                       lang: str | None) -> tuple[list[Attribution], CandidateFeatures | None]:
+    """The rules' attributions and the ranker's features for them (for training the ranker)."""
+    if not spans:
+        return [], None
+    attributor = _Attributor(doc, spans, index, lang, use_ranker=False)
+    return attributor.attribute(), attributor.features
