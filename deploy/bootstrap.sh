@@ -22,7 +22,7 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "[bootstrap] installing depeche and its dependencies into .venv (a few minutes the first time)"
   .venv/bin/pip install --quiet --upgrade pip
-  .venv/bin/pip install --quiet -e '.[dev]'
+  .venv/bin/pip install --quiet -e '.[dev,train]'
   echo "$want" > "$stamp"
 else
   # Editable install: code changes need nothing; still make sure the console script exists.

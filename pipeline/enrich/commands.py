@@ -58,9 +58,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     docs = _read_gold("evaluate", args.gold, args.split)
     if docs is None:
         return 2
-    if args.no_ranker:
-        ranking.set_enabled(False)
-    table = evaluate(docs)
+    ranking.set_enabled(not args.no_ranker)
+    try:
+        table = evaluate(docs)
+    finally:
+        ranking.set_enabled(True)
     if args.json:
         out = [{"gold_set": k[0], "split": k[1], "lang": k[2], **s.as_dict()} for k, s in sorted(table.items())]
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -80,8 +82,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _train_ranker(args: argparse.Namespace) -> int:
     try:
-        from pipeline.enrich import ranker_training
         import sklearn  # noqa: F401  (training only: checked here for a clear message)
+
+        from pipeline.enrich import ranker_training
     except ImportError:
         print("depeche train-ranker: scikit-learn is missing; install the training extra: "
               "pip install -e '.[train]'", file=sys.stderr)
