@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.enrich import lexicon_en, lexicon_fr
-from pipeline.enrich.names import LISTED_FIRST_NAMES, first_name_gender
+from pipeline.enrich.names import LISTED_FIRST_NAMES, first_name_gender, is_first_name
 from pipeline.model import Entity
 
 # spaCy's English scheme (OntoNotes) and French scheme (WikiNER) mapped onto ours; numeric
@@ -32,7 +32,7 @@ _LEADING_DETERMINERS = frozenset("le la les l' l’ the a an".split())
 _HONORIFICS = frozenset(
     "m. m mm. mme mmes mlle me mgr pr dr dr. mr mr. mrs mrs. ms ms. miss prof prof. sen sen. rep rep. "
     "gov gov. cpl cpl. sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp. president "
-    "président présidente minister ministre chief judge juge".split()
+    "président présidente minister ministre chief judge juge cllr cllr. councillor cr cr.".split()
 )
 _STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
 _NAME_PARTICLES = frozenset("de du des la le van von der den di da do dos das del bin ben al el ibn y e".split())
@@ -247,10 +247,15 @@ def build_index(doc: Doc) -> EntityIndex:
             elif _starts_with_role(ent):
                 continue  # "ministre russe des Affaires étrangères" is a role, not an organisation
         cleaned = _clean_span(ent, label)
-        if cleaned is None or fold(doc[cleaned[0]:cleaned[1]].text) in _TITLE_WORDS:
-            continue  # "the PRO added": a role, not a name
+        if cleaned is None or fold(doc[cleaned[0]:cleaned[1]].text) in _TITLE_WORDS | _KINSHIP_WORDS:
+            continue  # "the PRO added", "Mum said": a role or a relative, not a name
         span = doc[cleaned[0]:cleaned[1]]
-        mention = Mention(span.start_char, span.end_char, span.text, label)
+        end = span.end_char
+        if label == "PER":
+            # "Tim O’Kane": the tagger stops at the apostrophe of an Irish or Italian surname
+            surname = _APOSTROPHE_SURNAME.match(text, end)
+            end = surname.end() if surname else end
+        mention = Mention(span.start_char, end, text[span.start_char:end], label)
         if label == "PER":
             # the title right before the cleaned name: "Mrs" in "[Straw - Mrs Beckett]"
             gender = _gender_hint(doc, cleaned[0], _FEMININE_TITLES, _MASCULINE_TITLES)
@@ -364,7 +369,10 @@ def build_index(doc: Doc) -> EntityIndex:
     return EntityIndex(mentions, groups)
 
 
-_PERSONAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. dr dr. m. mme me mlle".split())
+_PERSONAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. dr dr. m. mme me mlle cllr cllr. councillor".split())
+_APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
+# what a family calls its members is not a name: "Mum said", "Papa a raconté"
+_KINSHIP_WORDS = frozenset("mum mom mummy mommy dad daddy papa maman papy mamie grandma grandpa granny".split())
 _NEWS_AGENCIES = frozenset(
     "xinhua afp reuters ap ani pti ians tass ria belga ansa efe dpa kyodo yonhap anadolu".split())
 _INSTITUTION_NOUNS = frozenset(fold(w) for w in lexicon_fr.ORG_KIND_NOUNS) | frozenset(
@@ -440,15 +448,18 @@ def _merge_acronyms(groups: list[Group]) -> None:
 
 
 def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
-    """A lone first name the tagger took for a place is a person when the text treats it as
-    one: "Heiahi, 22 ans", "Un autre habitant, Abdellakim, …", "Hassan, qui habite au premier"."""
+    """A first name (alone or with a surname) the tagger took for a place is a person when the
+    text treats it as one: "Heiahi, 22 ans", "Dakota Spicer, 24,", "Un autre habitant,
+    Abdellakim, …", "Hassan, qui habite au premier"."""
     starts = {t.idx: t.i for t in doc}
     for m in raw:
         i = starts.get(m.start)
-        if m.label == "PER" or " " in m.text or i is None or first_name_gender(m.text) is None:
+        if m.label == "PER" or i is None or not is_first_name(m.text.split()[0]):
             continue
+        i += len(m.text.split()) - 1  # "Dakota Spicer, 24,": what follows the whole name
         nxt = [t for t in doc[i + 1:i + 4]]
-        age = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].like_num and nxt[2].lower_ in ("ans", "an", "years")
+        age = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].like_num \
+            and nxt[2].lower_ in ("ans", "an", "years", ",")
         lives = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].lower_ in ("qui", "who") \
             and nxt[2].lemma_.lower() in ("habiter", "vivre", "live", "travailler", "work")
         role = i >= 2 and doc[i - 1].text == "," and fold(doc[i - 2].text) in _TITLE_WORDS
@@ -458,11 +469,12 @@ def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
 
 def _relabel_named_people(raw: list[Mention]) -> None:
     """A mention tagged as an organisation or place that is a first name plus a person's name
-    found elsewhere ("Staffan de Mistura" as ORG beside "M. de Mistura" as PER) is that person."""
-    people = {m.text for m in raw if m.label == "PER" and " " in m.text}
+    found elsewhere ("Staffan de Mistura" as ORG beside "M. de Mistura" as PER, "Dakota Spicer"
+    as a place beside "Spicer" as PER) is that person."""
+    people = {m.text for m in raw if m.label == "PER"}
     for m in raw:
         words = m.text.split()
-        if m.label != "PER" and len(words) > 1 and first_name_gender(words[0]) is not None \
+        if m.label != "PER" and len(words) > 1 and is_first_name(words[0]) \
                 and any(m.text.endswith(" " + p) for p in people):
             m.label = "PER"
 
@@ -560,7 +572,7 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
             if name is None:
                 continue
             span = doc[name[0]:name[1]]
-            if any(s <= span.start_char < e for s, e in credits):
+            if any(s <= span.start_char < e for s, e in credits) or fold(span.text) in _KINSHIP_WORDS:
                 continue
             overlapping = [m for m in raw if m.end > span.start_char and m.start < span.end_char]
             if not overlapping:

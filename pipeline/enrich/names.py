@@ -34,3 +34,13 @@ def first_name_gender(first: str) -> str | None:
     if len(key) < 2 or not key.replace("-", "").isalpha():
         return None
     return _ANSWERS.get(_detector().get_gender(first.strip(".")))
+
+
+def is_first_name(word: str) -> bool:
+    """Whether `word` is a known first name, whatever gender it usually carries ("Dakota")."""
+    key = word.casefold().strip(".")
+    if key in LISTED_FIRST_NAMES:
+        return True
+    if len(key) < 2 or not key.replace("-", "").isalpha():
+        return False
+    return _detector().get_gender(word.strip(".")) != "unknown"

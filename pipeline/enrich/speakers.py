@@ -107,8 +107,8 @@ class _Attributor:
         for m in index.mentions:
             for i in range(self._tok(m.start), self._tok_end(m.end)):
                 self.group_at[i] = m.group
-        self.sent = self._sentences(toks)
         self.speech = [self._is_speech(t) for t in toks]
+        self.sent = self._sentences(toks)
         self.subject_events = self._subject_mentions()  # (token, group), in order
         self.org_events = self._organisation_subjects()  # (token, group): organisations that act
         self.speaker_events: list[tuple[int, int]] = []
@@ -149,7 +149,8 @@ class _Attributor:
             if not self.in_quote[t.i] and (t.text in _SENTENCE_FINAL or "\n" in t.whitespace_):
                 sid += 1
             elif t.i in closing and t.i > 0 and t.i + 1 < len(toks) and toks[t.i - 1].text in _SENTENCE_FINAL \
-                    and toks[t.i + 1].text[:1].isupper():
+                    and toks[t.i + 1].text[:1].isupper() and not any(self.speech[t.i + 1:t.i + 5]):
+                # (but '"…?" Dougherty asked him.' goes on: the capital is the speaker's name)
                 sid += 1
         return ids
 
