@@ -948,7 +948,7 @@ class _Attributor:
                 break  # the next quotation starts: its own cues are its own
             i += 1
         words = [k for k in right if not doc[k].is_punct]
-        selon = self._selon(right[0], min(right[0] + 3, n)) if right else None
+        selon = self._selon(right[0], min(right[0] + 3, right[-1] + 1)) if right else None  # this sentence only
         if selon and selon[0]:
             return selon[0], doc[selon[1]].text + (" to" if doc[selon[1]].lower_ == "according" else ""), True
         for pos, k in enumerate(words[:12]):
@@ -978,9 +978,17 @@ class _Attributor:
                 left.append(i)
             i -= 1
         # "André Duvillard : « … »", "Mrs Beckett said: "…""
-        if left and doc[left[0]].text == ":" and len(left) > 1 and self._person(self.group_at[left[1]]) \
-                and not self._after_preposition(left[1]):
-            return _Ref("ent", left[1], group=self.group_at[left[1]]), ":", True
+        if left and doc[left[0]].text.endswith(":"):
+            # "Pierre Mignoni (directeur du rugby de Toulon): « … »": the person who opens the
+            # verbless clause before the colon ("):" is one token)
+            named = -1
+            for k in left[1:14]:
+                if doc[k].pos_ in ("VERB", "AUX"):
+                    break
+                if self._person(self.group_at[k]) and not self._after_preposition(k):
+                    named = k
+            if named >= 0:
+                return _Ref("ent", named, group=self.group_at[named]), ":", True
         selon = self._selon(left[-1], left[0] + 1) if left else None
         # "L'homme interpellé est « à ce stade » …": a participle used as an adjective is no cue
         verbs = [k for k in left if self.speech[k] and not (
@@ -1040,9 +1048,11 @@ class _Attributor:
             if self.speech[k] and not self.in_quote[k]:
                 ref, cue = self._cue_from_verb(k, post_quote=False)
                 return ref, cue, True
-        for k in range(colon - 1, intro_start - 1, -1):
-            if self._speaker_group(self.group_at[k]) and not self.in_quote[k]:
-                return _Ref("ent", k, group=self.group_at[k]), ":", True
+        # "Arnaud Démare (FRA - Groupama-FDJ), 3e :": the person of the line before its team
+        for wanted in (self._person, self._speaker_group):
+            for k in range(colon - 1, intro_start - 1, -1):
+                if wanted(self.group_at[k]) and not self.in_quote[k]:
+                    return _Ref("ent", k, group=self.group_at[k]), ":", True
         return None, None, False
 
     def _fill_from_neighbours(self, groups_of: list[int], cue_found: list[bool]) -> None:
@@ -1233,6 +1243,14 @@ class _Attributor:
                     if g >= 0 and self.index.groups[g].label == "PER":
                         return g
             i += 1
+        # "A ses côtés, Benoît, 35 ans, « en a marre … »": a person presented just before the
+        # quotation, with no verb in between, says it
+        if tok > 0 and doc[tok - 1].text in (",", ":"):
+            k = tok - 2
+            while k >= 0 and self.sent[k] == sid and tok - k <= 10 and doc[k].pos_ not in ("VERB", "AUX"):
+                if self._person(self.group_at[k]) and not self.in_quote[k]:
+                    return self.group_at[k]
+                k -= 1
         return -1
 
     def _keep(self, att: Attribution, cue_found: bool) -> bool:

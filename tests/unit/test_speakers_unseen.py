@@ -315,3 +315,50 @@ def test_a_leading_initial_is_part_of_an_english_name():
 def test_who_comes_after_told_is_the_listener():
     text = "\"I hope you rot in jail,\" Dale Russell told Halifax reporters after the verdict."
     assert quotes(text, "en")[0][1] == "Dale Russell"
+
+
+# -- round 3 (test9) ---------------------------------------------------------------------------
+
+def test_a_name_after_a_closing_question_mark_is_the_speaker_not_a_new_sentence():
+    text = ("Dakota Spicer, 24, was spared jail. Judge Stephen Dougherty commended the deal.\n\n"
+            "Spicer wasn't happy.\n\n"
+            "\"Are you planning on violating probation?\" Dougherty asked him.")
+    assert quotes(text, "en") == [("Are you planning on violating probation?", "Stephen Dougherty")]
+
+
+def test_a_full_name_tagged_as_a_place_is_a_person_when_given_an_age():
+    text = ("Dakota Spicer, 24, was spared jail on Monday.\n\n"
+            "\"Why can't I just get a year in jail now?\" Spicer asked.")
+    assert "Dakota Spicer" in people(text, "en")
+    assert quotes(text, "en")[0][1] == "Dakota Spicer"
+
+
+def test_councillor_title_and_kinship_words_are_not_part_of_names():
+    text = ("The library opened yesterday.\n\n"
+            "Mum-of-four Tracey Tomlinson, volunteer coordinator, said: \"Everyone has worked so hard to make "
+            "sure that this is a success.\"\n\n"
+            "Cllr Sue Coakley opened the library. \"It is a hub for the community,\" Cllr Coakley said.")
+    found = people(text, "en")
+    assert "Mum" not in found and "Sue Coakley" in found
+    assert [s for _, s in quotes(text, "en")] == ["Tracey Tomlinson", "Sue Coakley"]
+
+
+def test_an_irish_surname_with_an_apostrophe_stays_whole():
+    text = "Ward councillor Tim O’Kane welcomed the opening. He said: \"I am all in favour of it.\""
+    assert "Tim O’Kane" in people(text, "en")
+
+
+def test_pour_x_in_the_next_paragraph_does_not_claim_a_quotation():
+    text = ("Des policiers se sont rassemblés dimanche.\n\n"
+            "A ses côtés, Benoît, 35 ans, « en a marre de cette haine et de l’impunité des délinquants ».\n\n"
+            "Pour Frédéric Lagache, numéro 2 du syndicat Alliance, « rien ne change ! »")
+    assert [s for _, s in quotes(text, "fr")] == ["Benoît", "Frédéric Lagache"]
+
+
+def test_a_name_line_with_a_role_in_brackets_introduces_the_quotation():
+    text = ("Les réactions après le match.\n\n"
+            "Karl Chateau (capitaine de Vannes): « On connaissait les risques de venir à Toulon. »\n\n"
+            "Pierre Mignoni (directeur du rugby de Toulon): « Bizarrement, ça a été mieux après le carton rouge. »\n\n"
+            "Arnaud Démare (FRA - Groupama-FDJ), 3e :\n\n"
+            "« J'y ai cru. L'équipe a encore fait un magnifique travail. »")
+    assert [s for _, s in quotes(text, "fr")] == ["Karl Chateau", "Pierre Mignoni", "Arnaud Démare"]
