@@ -145,7 +145,14 @@ def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
             start += 1
         if start > 0 and doc[start - 1].lower_ in _STYLED:
             start -= 1
+        # "François-Xavier Bonneville" tagged from "Xavier": the first name is hyphenated
+        if start > 1 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+                and not doc[start - 2].whitespace_ and doc[start - 2].is_title:
+            start -= 2
         while end > start and doc[end - 1].text in (".", "'s", "’s"):
+            end -= 1
+        # "Eluned Morgan MS", "Jane Smith MP": letters after a name are not part of it
+        while end - 1 > start and doc[end - 1].text in _POST_NOMINALS:
             end -= 1
         words = [t for t in doc[start:end] if not t.is_punct]
         if not words or any(t.text[:1].islower() and t.lower_ not in _NAME_PARTICLES for t in words):
@@ -228,8 +235,8 @@ def build_index(doc: Doc) -> EntityIndex:
             continue
         if fold(ent.text) in _NEWS_AGENCIES:
             label = "ORG"  # the tagger takes "Xinhua" for a person now and then
-        elif label != "PER" and len(ent) > 1 and ent[0].lower_ in _PERSONAL_TITLES:
-            label = "PER"  # "Dr Gibbons" tagged as an organisation
+        elif label != "PER" and len(ent) > 1 and (ent[0].lower_ in _PERSONAL_TITLES or ent[-1].text in _POST_NOMINALS):
+            label = "PER"  # "Dr Gibbons", "Eluned Morgan MS" tagged as an organisation
         if label == "PER" and ent.start > 0 and doc[ent.start - 1].lower_ in _STREET_WORDS:
             label = "LOC"  # "la rue Erlanger", "avenue Victor-Hugo": a street named after someone
         if label in ("MISC", "ORG") and ent.start > 0 and not doc[ent.start - 1].ent_type_ \
@@ -254,6 +261,8 @@ def build_index(doc: Doc) -> EntityIndex:
         if label == "PER":
             # "Tim O’Kane": the tagger stops at the apostrophe of an Irish or Italian surname
             surname = _APOSTROPHE_SURNAME.match(text, end)
+            if surname is None and text[end - 1] in "'’":
+                surname = _WORD_REST.match(text, end)  # "Michel Preud'homme", "Samuel Eto’o"
             end = surname.end() if surname else end
         mention = Mention(span.start_char, end, text[span.start_char:end], label)
         if label == "PER":
@@ -370,6 +379,8 @@ def build_index(doc: Doc) -> EntityIndex:
 
 
 _PERSONAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. dr dr. m. mme me mlle cllr cllr. councillor".split())
+_WORD_REST = re.compile(r"\w+")
+_POST_NOMINALS = frozenset("MS AM MP MSP MLA MEP TD QC KC OBE MBE CBE".split())
 _APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
 # what a family calls its members is not a name: "Mum said", "Papa a raconté"
 _KINSHIP_WORDS = frozenset("mum mom mummy mommy dad daddy papa maman papy mamie grandma grandpa granny".split())
@@ -414,11 +425,15 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
 
 def _join_split_names(raw: list[Mention], text: str) -> None:
     """Two person mentions separated by one space are one name the tagger cut in two
-    ("Amy Berman" + "Jackson")."""
+    ("Amy Berman" + "Jackson"); so are a first name and a name after it, whatever their labels."""
     i = 0
     while i + 1 < len(raw):
         a, b = raw[i], raw[i + 1]
-        if a.label == b.label == "PER" and b.start == a.end + 1 and text[a.end] == " " and " " not in b.text \
+        # "Tigist" + "Assefa" tagged as two organisations: a lone first name before a name
+        first_name = " " not in a.text and is_first_name(a.text) and b.text[:1].isupper() \
+            and (b.label == "PER" or a.label == b.label)
+        if (a.label == b.label == "PER" or first_name) and b.start == a.end + 1 and text[a.end] == " " \
+                and " " not in b.text \
                 and not any(fold(w) in _TITLE_WORDS or w.lower() in _HONORIFICS for w in a.text.split()):
             raw[i] = Mention(a.start, b.end, text[a.start:b.end], "PER")
             del raw[i + 1]
@@ -525,10 +540,25 @@ def _name_tokens(tok: Token) -> tuple[int, int] | None:
     for child in tok.children:
         if child.dep_ in ("flat:name", "flat", "compound") and child.pos_ == "PROPN" and child.text[:1].isupper():
             start, end = min(start, child.i), max(end, child.i)
-    words = tok.doc[start:end + 1]
+    doc = tok.doc
+    # "Inspector K Satish Reddy said": the title before the name is not part of it
+    # (a "Mr" or "Mme" stays: the tagger nearly always has those names already)
+    while start < tok.i and fold(doc[start].text) in _TITLE_WORDS and doc[start].lower_ not in _HONORIFICS:
+        start += 1
+    words = doc[start:end + 1]
     if any(not t.text[:1].isupper() or fold(t.text) in _TITLE_WORDS or t.lower_ in _HONORIFICS for t in words):
         return None
     return start, end + 1
+
+
+def _apposed_name(tok: Token) -> tuple[int, int] | None:
+    """The name an apposition spells, letters after it left out ("Darren Millar AM")."""
+    if tok.text in _POST_NOMINALS:
+        parts = [c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.text[:1].isupper()]
+        if parts and max(parts) == tok.i - 1 and len(parts) == tok.i - min(parts):
+            return min(parts), tok.i
+        return None
+    return _name_tokens(tok)
 
 
 def _relabel_inverted_speaker(doc: Doc, verb: Token, raw: list[Mention]) -> None:
@@ -561,7 +591,10 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
                 and subj.i + 1 < len(doc) and doc[subj.i + 1].lower_ == "as"  # "quoted Poroshenko as saying"
             if subj.dep_ != "nsubj" and not quoted_as:
                 continue
-            name = _name_tokens(subj)
+            # "Welsh Conservative Shadow Minister for Health, Darren Millar AM, said": the name
+            # in apposition to the subject is the person
+            name = next((n for n in (_apposed_name(c) for c in subj.children if c.dep_ == "appos") if n), None)
+            name = name or _name_tokens(subj)
             if name is None and subj.lower_ in ("qui", "who") and verb.dep_ in ("acl:relcl", "relcl"):
                 name = _name_tokens(verb.head)  # "Me Tulasne, qui affirme …"
             if name is None and subj.pos_ == "NOUN":

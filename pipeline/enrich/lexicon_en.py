@@ -58,7 +58,8 @@ MASCULINE_DETERMINERS: frozenset[str] = frozenset()
 PERSON_TITLES_FEMININE = frozenset("mrs mrs. ms ms. miss madam lady dame".split())
 PERSON_TITLES_MASCULINE = frozenset("mr mr. sir lord".split())
 ROLE_NOUNS = frozenset(
-    """president minister secretary mayor chief spokesman spokeswoman spokesperson leader senator
+    """president principal headteacher headmaster headmistress minister secretary mayor chief spokesman
+    spokeswoman spokesperson leader senator
     republican democrat governor ambassador commander director chairman chairwoman chair ceo founder
     lawyer attorney prosecutor judge coach manager premier chancellor king queen pope prince princess
     counterpart predecessor successor commissioner captain colonel general lieutenant sergeant

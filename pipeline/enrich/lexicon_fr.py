@@ -198,7 +198,9 @@ ORG_KIND_NOUNS: dict[str, str] = {
     "entreprise": "company", "société": "company", "compagnie": "company", "constructeur": "company",
     "club": "club", "université": "university", "commission": "commission", "comité": "committee",
     "mairie": "city", "ville": "city", "gendarmerie": "police", "police": "police", "rectorat": "education",
-    "hôpital": "hospital", "tribunal": "court", "ambassade": "embassy",
+    "hôpital": "hospital", "tribunal": "court", "ambassade": "embassy", "institut": "agency",
+    "organisme": "agency", "office": "agency", "groupe": "company", "enseigne": "company",
+    "direction": "company",
 }
 ORG_KIND_NAMES: dict[str, frozenset[str]] = {
     "union": frozenset("cgt cfdt fo cftc unsa sud solidaires fsu cfe-cgc cgc snes snuipp sgp syndicat "

@@ -563,6 +563,12 @@ class _Attributor:
         recent = self._recent_organisation(a)
         if recent >= 0:
             return _Ref("ent", a, group=recent)
+        # … or the only organisation named outside quotations in the last sentences ("Selon
+        # l'IRM, … C'est l'IRM qui l'annonce. « … », explique l'institut")
+        limit = self.sent[a]
+        nearby = {g for t, _, g in self._mentions_outside_quotes("ORG") if t < a and limit - self.sent[t] <= 3}
+        if len(nearby) == 1:
+            return _Ref("ent", a, group=next(iter(nearby)))
         return _Ref("none", a)
 
     def _clitic(self, verb: int) -> _Ref | None:
@@ -989,6 +995,16 @@ class _Attributor:
                     named = k
             if named >= 0:
                 return _Ref("ent", named, group=self.group_at[named]), ":", True
+            # "l'institutrice Mathilde Ndiaye est, elle, en pleine leçon : « … »": with no speech
+            # verb, the person the clause before the colon is about says it: its subject, or
+            # the only person it names
+            if not any(self.speech[k] for k in left):
+                people = [k for k in left if self._person(self.group_at[k]) and not self._after_preposition(k)]
+                subject = next((k for k in people if doc[k].dep_.startswith("nsubj")), None)
+                if subject is None and len({self.group_at[k] for k in people}) == 1:
+                    subject = people[0]
+                if subject is not None:
+                    return _Ref("ent", subject, group=self.group_at[subject]), ":", True
         selon = self._selon(left[-1], left[0] + 1) if left else None
         # "L'homme interpellé est « à ce stade » …": a participle used as an adjective is no cue
         verbs = [k for k in left if self.speech[k] and not (

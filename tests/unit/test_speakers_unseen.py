@@ -362,3 +362,43 @@ def test_a_name_line_with_a_role_in_brackets_introduces_the_quotation():
             "Arnaud Démare (FRA - Groupama-FDJ), 3e :\n\n"
             "« J'y ai cru. L'équipe a encore fait un magnifique travail. »")
     assert [s for _, s in quotes(text, "fr")] == ["Karl Chateau", "Pierre Mignoni", "Arnaud Démare"]
+
+
+# -- round 4 (test10) --------------------------------------------------------------------------
+
+def test_letters_after_a_name_are_not_part_of_it():
+    text = ("Waiting times rose again in Wales.\n\n"
+            "Health Minister Eluned Morgan MS said: \"Despite significant demand, we made progress.\"\n\n"
+            "\"I am disappointed to see long stays,\" Morgan concluded.")
+    assert [s for _, s in quotes(text, "en")] == ["Eluned Morgan", "Eluned Morgan"]
+
+
+def test_the_name_in_apposition_to_a_role_subject_speaks():
+    text = ("Commenting on the report, Welsh Conservative Shadow Minister for Health, Darren Millar AM, said:\n\n"
+            "\u201cThis is yet more evidence that Welsh patients are getting a raw deal.\u201d")
+    assert quotes(text, "en")[0][1] == "Darren Millar"
+
+
+def test_a_title_before_a_speaking_name_is_dropped():
+    text = ("Speaking to TNIE, Inspector K Satish Reddy said, \u201cNone of us had visited that area before.\u201d")
+    assert quotes(text, "en")[0][1] == "K Satish Reddy"
+
+
+def test_names_cut_at_an_apostrophe_or_a_hyphen_stay_whole():
+    text = ("Le match s'est terminé tard. L'entraîneur Michel Preud'homme a dit : « Une drôle de victoire. » "
+            "Le directeur François-Xavier Bonneville explique : « C'est majeur. »")
+    assert [s for _, s in quotes(text, "fr")] == ["Michel Preud'homme", "François-Xavier Bonneville"]
+
+
+def test_a_verbless_clause_before_a_colon_gives_its_person():
+    text = ("Dans un autre établissement primaire dakarois, l’institutrice Mathilde Ndiaye est, elle, en pleine "
+            "leçon ce mercredi matin : « J’ai le droit de faire grève, mais les enfants aussi ont le droit à "
+            "l’éducation. »")
+    assert quotes(text, "fr")[0][1] == "Mathilde Ndiaye"
+
+
+def test_the_institute_is_the_only_organisation_named_just_before():
+    text = ("Les conditions pourraient empirer. Selon l’IRM, notre territoire pourrait passer en vigilance orange. "
+            "C’est l’IRM qui l’annonce sur son site. « En effet, nous pourrons facilement dépasser les 40 l/m² "
+            "en une heure », explique l’institut.")
+    assert quotes(text, "fr")[0][1] == "IRM"
