@@ -39,6 +39,8 @@ _TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof".split())
 # who can be a speaker: a person, or failing that an organisation; never a place or a thing
 _SPEAKER_LABELS = frozenset({"PER", "ORG"})
 _DOCUMENT_DETERMINERS = frozenset("the a an his her their its le la l' l’ un une ce cette son sa leur this".split())
+_TIME_WORDS = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi après-midi nuit "
+                        "semaine week-end".split())
 _DOCUMENT_NOUNS = frozenset("statement release letter communiqué lettre déclaration texte".split())
 
 
@@ -613,7 +615,13 @@ class _Attributor:
                 if j > i + 1 and j < len(doc) and doc[j].text == ",":
                     i = j + 1
                     continue
-            if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") \
+            if doc[i].lower_ in ("ce", "cette") and i + 1 < len(doc) and doc[i + 1].lower_ in _TIME_WORDS:
+                i += 2  # "précisait ce jeudi matin à la gare … le secrétaire national"
+                continue
+            if doc[i].text == "," and crossed_preposition and i + 1 < len(doc) and self.sent[i] == self.sent[verb]:
+                i += 1  # "explique à TNTV, la procureure de la République Solène Belaouar"
+                continue
+            if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") or doc[i].lower_ in _TIME_WORDS \
                     or (self.lex is lexicon_fr and self.speech[i]) \
                     or doc[i].lower_ in ("valoir", "savoir", "part", "en", "avant"):
                 crossed_preposition = crossed_preposition or doc[i].pos_ == "ADP"
@@ -633,6 +641,8 @@ class _Attributor:
                 j = i
                 while j < len(doc) and self.group_at[j] == cand.group:
                     j += 1
+                if j + 1 < len(doc) and doc[j].text == ",":
+                    j += 1  # "explique à TNTV, la procureure de la République Solène Belaouar"
                 after = self._ref_at(j, after_verb=True) if j < len(doc) and self.sent[j] == self.sent[verb] else None
                 cand = after if after is not None and (after.kind == "role" or (
                     after.kind == "ent" and self._speaker_group(after.group))) else None
@@ -714,9 +724,20 @@ class _Attributor:
             j += 1
         if j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not self._person(self.group_at[j]) \
                 and fold(doc[j].text) not in self.role_nouns:
-            while j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN", "ADJ") and not self._person(self.group_at[j]):
-                j += 1
-            return j
+            while True:
+                while j < len(doc) and (doc[j].pos_ in ("NOUN", "PROPN", "ADJ") or (
+                        doc[j].text == "-" and not doc[j - 1].whitespace_)) and not self._person(self.group_at[j]):
+                    j += 1
+                # "à la gare de Bruxelles-Midi": the complement of the place is part of it
+                k = j + 1
+                while k < len(doc) and doc[k].pos_ == "DET":
+                    k += 1
+                if j < len(doc) and doc[j].lower_ in ("de", "du", "des", "d'", "d’") and k < len(doc) \
+                        and doc[k].pos_ in ("NOUN", "PROPN") and not self._person(self.group_at[k]) \
+                        and fold(doc[k].text) not in self.role_nouns:
+                    j = k
+                    continue
+                return j
         return None
 
     def _apposed_name(self, subject: int, verb: int) -> _Ref | None:

@@ -402,3 +402,11 @@ def test_the_institute_is_the_only_organisation_named_just_before():
             "C’est l’IRM qui l’annonce sur son site. « En effet, nous pourrons facilement dépasser les 40 l/m² "
             "en une heure », explique l’institut.")
     assert quotes(text, "fr")[0][1] == "IRM"
+
+
+def test_a_subject_after_a_complement_a_comma_or_a_time_and_place():
+    text = ("Les deux adolescents ont été placés en détention. “Une mesure rare pour des mineurs sans antécédent "
+            "judiciaire”, explique à TNTV, la procureure de la République Solène Belaouar.\n\n"
+            "« Le mouvement est suivi partout. Tout est à l’arrêt », précisait ce jeudi matin à la gare de "
+            "Bruxelles-Midi le secrétaire national CGSP Cheminots, Pierre Lejeune.")
+    assert [s for _, s in quotes(text, "fr")] == ["Solène Belaouar", "Pierre Lejeune"]
