@@ -184,7 +184,9 @@ _ROLE_WORDS = frozenset(fold(w) for w in lexicon_fr.ROLE_NOUNS | lexicon_en.ROLE
 _TITLE_WORDS = _ROLE_WORDS | frozenset(
     """undersecretary councilman councilwoman councillor councilor alderman alderwoman assemblyman
     assemblywoman deputy trooper supervisor trustee provost rabbi reverend
-    imam bishop cardinal archbishop pastor coroner marshal magistrate""".split()
+    imam bishop cardinal archbishop pastor coroner marshal magistrate
+    nurse machinist astronomer scientist researcher teacher farmer student resident worker
+    brigadier colonel sergeant constable inspector detective lieutenant captain""".split()
 ) - _STYLED
 _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
@@ -235,8 +237,11 @@ def build_index(doc: Doc) -> EntityIndex:
             continue
         if fold(ent.text) in _NEWS_AGENCIES:
             label = "ORG"  # the tagger takes "Xinhua" for a person now and then
-        elif label != "PER" and len(ent) > 1 and (ent[0].lower_ in _PERSONAL_TITLES or ent[-1].text in _POST_NOMINALS):
-            label = "PER"  # "Dr Gibbons", "Eluned Morgan MS" tagged as an organisation
+        elif label != "PER" and len(ent) > 1 and (
+                ent[0].lower_ in _PERSONAL_TITLES or ent[-1].text in _POST_NOMINALS
+                or (len(ent) > 2 and fold(ent[0].text) in _TITLE_WORDS and ent[1].is_title
+                    and is_first_name(ent[1].text))):
+            label = "PER"  # "Dr Gibbons", "Eluned Morgan MS", "Nurse Vicky Morris" tagged as an organisation
         if label == "PER" and ent.start > 0 and doc[ent.start - 1].lower_ in _STREET_WORDS:
             label = "LOC"  # "la rue Erlanger", "avenue Victor-Hugo": a street named after someone
         if label in ("MISC", "ORG") and ent.start > 0 and not doc[ent.start - 1].ent_type_ \
@@ -274,9 +279,10 @@ def build_index(doc: Doc) -> EntityIndex:
     _add_speaking_names(doc, raw, credits)
     _add_institutions(doc, raw)
 
-    _relabel_named_people(raw)
+    _relabel_named_people(raw, text)
     _relabel_first_names(doc, raw)
     _join_split_names(raw, text)
+    _trim_person_titles(raw)
 
     groups: list[Group] = []
     surname_groups: dict[str, list[int]] = {}  # folded surname -> PER groups, most recent last
@@ -379,6 +385,7 @@ def build_index(doc: Doc) -> EntityIndex:
 
 
 _PERSONAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. dr dr. m. mme me mlle cllr cllr. councillor".split())
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|to|from|near|à|en|au|aux|dans|vers|of|de|du)\s+$", re.IGNORECASE)
 _WORD_REST = re.compile(r"\w+")
 _POST_NOMINALS = frozenset("MS AM MP MSP MLA MEP TD QC KC OBE MBE CBE".split())
 _APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
@@ -441,6 +448,25 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
         i += 1
 
 
+def _trim_person_titles(raw: list[Mention]) -> None:
+    """Titles and occupations written before a person's name leave it, whichever step found
+    the name: "Sir James Bevan", "Nurse Vicky Morris", "Machinist Mrs Teresa Walker"."""
+    for m in raw:
+        if m.label != "PER":
+            continue
+        while True:
+            words = m.text.split()
+            if len(words) < 2:
+                break
+            first, second = words[0], words[1]
+            title = first.lower() in _HONORIFICS or fold(first) in _TITLE_WORDS
+            if not title or not second[:1].isupper():
+                break
+            cut = m.text.index(second, len(first))
+            m.start += cut
+            m.text = m.text[cut:]
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s\-']+", name) if w and w[0].isupper())
 
@@ -482,14 +508,22 @@ def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
             m.label = "PER"
 
 
-def _relabel_named_people(raw: list[Mention]) -> None:
-    """A mention tagged as an organisation or place that is a first name plus a person's name
-    found elsewhere ("Staffan de Mistura" as ORG beside "M. de Mistura" as PER, "Dakota Spicer"
-    as a place beside "Spicer" as PER) is that person."""
+def _relabel_named_people(raw: list[Mention], text: str) -> None:
+    """A mention tagged as an organisation or place that is a name of a person found elsewhere
+    is that person: "Staffan de Mistura" as ORG beside "M. de Mistura" as PER, "Dakota Spicer"
+    as a place beside "Spicer", "Virat Kohli" as ORG beside "Kohli", and a bare "Gillespie"
+    tagged as a place beside "Ed Gillespie" (unless a preposition makes it a place: "in Jordan")."""
     people = {m.text for m in raw if m.label == "PER"}
+    surnames = {m.text.split()[-1] for m in raw if m.label == "PER" and len(m.text.split()) > 1}
     for m in raw:
+        if m.label == "PER":
+            continue
         words = m.text.split()
-        if m.label != "PER" and len(words) > 1 and is_first_name(words[0]) \
+        if len(words) == 1:
+            if words[0] in surnames and not _PLACE_PREPOSITION.search(text, max(0, m.start - 8), m.start):
+                m.label = "PER"
+        elif (is_first_name(words[0]) or (len(words) <= 3 and all(w[:1].isupper() for w in words)
+                                          and words[-1] in people)) \
                 and any(m.text.endswith(" " + p) for p in people):
             m.label = "PER"
 

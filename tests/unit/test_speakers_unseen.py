@@ -410,3 +410,17 @@ def test_a_subject_after_a_complement_a_comma_or_a_time_and_place():
             "« Le mouvement est suivi partout. Tout est à l’arrêt », précisait ce jeudi matin à la gare de "
             "Bruxelles-Midi le secrétaire national CGSP Cheminots, Pierre Lejeune.")
     assert [s for _, s in quotes(text, "fr")] == ["Solène Belaouar", "Pierre Lejeune"]
+
+
+# -- round 5 (test11) --------------------------------------------------------------------------
+
+def test_a_bare_surname_tagged_as_a_place_is_the_person_with_that_surname():
+    text = ("Republican challenger Ed Gillespie has conceded the race to Sen. Mark Warner.\n\n"
+            "\"This is obviously a hard-fought race,\" Gillespie told reporters.")
+    assert quotes(text, "en")[0][1] == "Ed Gillespie"
+
+
+def test_an_occupation_before_a_name_is_not_part_of_it():
+    text = ("The clinic will close in May.\n\n"
+            "Nurse Vicky Morris said: \"This is set against increasing demand for emergency care.\"")
+    assert quotes(text, "en")[0][1] == "Vicky Morris"
