@@ -1268,6 +1268,7 @@ class _Attributor:
         i = tok
         while i > 0 and self.sent[i - 1] == sid:
             i -= 1
+        i0 = i
         while i < len(doc) and self.sent[i] == sid:
             t = doc[i]
             if not self.in_quote[i] and "subj" in t.dep_:
@@ -1280,6 +1281,10 @@ class _Attributor:
                     if g >= 0 and self.index.groups[g].label == "PER":
                         return g
             i += 1
+        # "Maxence, 18 ans, n'a aucun doute, « … »": the person who opens the sentence
+        first = next((k for k in range(i0, tok) if not doc[k].is_punct and not doc[k].is_space), None)
+        if first is not None and self._person(self.group_at[first]) and not self.in_quote[first]:
+            return self.group_at[first]
         # "A ses côtés, Benoît, 35 ans, « en a marre … »": a person presented just before the
         # quotation, with no verb in between, says it
         if tok > 0 and doc[tok - 1].text in (",", ":"):

@@ -424,3 +424,8 @@ def test_an_occupation_before_a_name_is_not_part_of_it():
     text = ("The clinic will close in May.\n\n"
             "Nurse Vicky Morris said: \"This is set against increasing demand for emergency care.\"")
     assert quotes(text, "en")[0][1] == "Vicky Morris"
+
+
+def test_the_person_opening_the_sentence_says_a_cueless_quotation():
+    text = "Maxence, 18 ans, n’a aucun doute, \"il faut laisser l’université gratuite\"."
+    assert quotes(text, "fr")[0][1] == "Maxence"
