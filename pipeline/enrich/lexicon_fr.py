@@ -135,7 +135,7 @@ ROLE_NOUNS = frozenset(
     candidat candidate homologue successeur prédécesseur vice-président vice-présidente
     neuchâtelois ministre-président conseiller conseillère syndicaliste militant militante
     opposant opposante chercheur chercheuse professeur professeure médecin docteur
-    commissaire capitaine colonel lieutenant sergent maréchal cardinal évêque imam rabbin
+    commissaire capitaine colonel lieutenant lieutenant-colonel sergent maréchal cardinal évêque imam rabbin
     mairesse bourgmestre échevin échevine inspecteur inspectrice représentant représentante
     journaliste bâtonnier bâtonnière substitut policier policière gendarme enquêteur enquêtrice
     délégué déléguée coordinateur coordinatrice présentateur présentatrice animateur animatrice

@@ -33,7 +33,10 @@ def first_name_gender(first: str) -> str | None:
         return "m"
     if len(key) < 2 or not key.replace("-", "").isalpha():
         return None
-    return _ANSWERS.get(_detector().get_gender(first.strip(".")))
+    answer = _ANSWERS.get(_detector().get_gender(first.strip(".")))
+    if answer is None and "-" in key and all(is_first_name(part) for part in first.split("-")):
+        return first_name_gender(first.split("-")[0])  # "Jean-Baptiste" is a Jean, "Marie-Claire" a Marie
+    return answer
 
 
 def is_first_name(word: str) -> bool:
@@ -43,4 +46,7 @@ def is_first_name(word: str) -> bool:
         return True
     if len(key) < 2 or not key.replace("-", "").isalpha():
         return False
-    return _detector().get_gender(word.strip(".")) != "unknown"
+    if _detector().get_gender(word.strip(".")) != "unknown":
+        return True
+    parts = word.split("-")
+    return len(parts) > 1 and all(is_first_name(part) for part in parts)  # "Jean-Baptiste"

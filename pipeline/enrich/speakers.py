@@ -40,7 +40,8 @@ _TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof".split())
 _SPEAKER_LABELS = frozenset({"PER", "ORG"})
 _DOCUMENT_DETERMINERS = frozenset("the a an his her their its le la l' l’ un une ce cette son sa leur this".split())
 _TIME_WORDS = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi après-midi nuit "
-                        "semaine week-end".split())
+                        "semaine week-end janvier février mars avril mai juin juillet août septembre octobre "
+                        "novembre décembre".split())
 _DOCUMENT_NOUNS = frozenset("statement release letter communiqué lettre déclaration texte".split())
 
 
@@ -382,6 +383,11 @@ class _Attributor:
         while k < len(self.doc) and k < ref.token + 14 and self.group_at[k] < 0 and not self.doc[k].is_punct \
                 and self.sent[k] == self.sent[ref.token]:
             k += 1  # the rest of the role phrase
+        if k < len(self.doc) and self._person(self.group_at[k]) and k > ref.token + 1 \
+                and self.sent[k] == self.sent[ref.token]:
+            # "le ministre délégué aux Transports Jean-Baptiste Djebbari": named right after it
+            self._bind(self.group_at[k], role)
+            return self.group_at[k]
         if k + 1 < len(self.doc) and self.doc[k].text == ",":
             j = k + 1
             while j < len(self.doc) and j < k + 4 and (self.doc[j].lower_ in self.lex.DETERMINERS

@@ -429,3 +429,16 @@ def test_an_occupation_before_a_name_is_not_part_of_it():
 def test_the_person_opening_the_sentence_says_a_cueless_quotation():
     text = "Maxence, 18 ans, n’a aucun doute, \"il faut laisser l’université gratuite\"."
     assert quotes(text, "fr")[0][1] == "Maxence"
+
+
+# -- round 6 (test12) --------------------------------------------------------------------------
+
+def test_a_role_named_right_after_the_verb_with_its_holder_after_a_date_and_a_channel():
+    text = ("\"J'ai du mal à comprendre cette grève. C'est une grève par habitude\", a déploré lundi 7 septembre "
+            "sur franceinfo le ministre délégué aux Transports Jean-Baptiste Djebbari, à propos du préavis.")
+    assert quotes(text, "fr")[0][1] == "Jean-Baptiste Djebbari"
+
+
+def test_hyphenated_first_names_are_first_names():
+    assert first_name_gender("Jean-Baptiste") == "m"
+    assert first_name_gender("Marie-Claire") == "f"
