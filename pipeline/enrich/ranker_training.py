@@ -101,10 +101,11 @@ def accuracy(examples: list[Example], weights: dict[str, float] | None) -> tuple
         if not ex.gold_named:
             continue
         total += 1
+        rows = [row for row in ex.rows if row[0] != NOBODY] if ex.rule != NOBODY else ex.rows
         if weights is None:
             chosen = ex.rule
         else:
-            chosen = max(ex.rows, key=lambda row: score(weights, row[1]))[0]
+            chosen = max(rows, key=lambda row: score(weights, row[1]))[0]  # as ranking.choose
         correct += ex.gold is not None and chosen == ex.gold
     return correct, total
 

@@ -212,6 +212,9 @@ def score(weights: dict[str, float], features: dict[str, float]) -> float:
 
 
 def choose(features: CandidateFeatures, weights: dict[str, float], qi: int) -> int:
-    """The best-scoring candidate group for quotation qi, or NOBODY."""
+    """The best-scoring candidate group for quotation qi, or NOBODY. When the rules found a
+    speaker, the ranker may name another one but not take the speaker away."""
     rows = features.rows(qi)
+    if features.rule_groups[qi] != NOBODY:
+        rows = [row for row in rows if row[0] != NOBODY]
     return max(rows, key=lambda row: score(weights, row[1]))[0]

@@ -384,7 +384,8 @@ class _Attributor:
                 and self.sent[k] == self.sent[ref.token]:
             k += 1  # the rest of the role phrase
         if k < len(self.doc) and self._person(self.group_at[k]) and k > ref.token + 1 \
-                and self.sent[k] == self.sent[ref.token]:
+                and self.sent[k] == self.sent[ref.token] and not self._after_preposition(k) \
+                and not any("Fin" in self.doc[j].morph.get("VerbForm") for j in range(ref.token, k)):
             # "le ministre délégué aux Transports Jean-Baptiste Djebbari": named right after it
             self._bind(self.group_at[k], role)
             return self.group_at[k]

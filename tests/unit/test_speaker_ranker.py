@@ -45,7 +45,9 @@ def test_the_decision_follows_the_weights():
     _, features, index = features_of(TEXT)
     doucet = candidate_named(index, features, "Grégory Doucet")
     assert ranking.choose(features, {"rule": 5.0}, 0) == doucet
-    assert ranking.choose(features, {"rule": 5.0, "nobody": 10.0}, 0) == ranking.NOBODY
+    # the rules found a speaker for the first quotation: the ranker may not take it away
+    assert ranking.choose(features, {"rule": 5.0, "nobody": 10.0}, 0) == doucet
+    assert ranking.choose(features, {"label_ORG": 5.0, "nobody": 10.0}, 0) != ranking.NOBODY
     # the second quotation has no cue: whoever the weights favour among its facts wins
     prev = ranking.choose(features, {"prev_speaker_rule_nobody": 5.0, "prev_speaker_rule_someone": 5.0}, 1)
     assert prev == doucet
@@ -83,7 +85,7 @@ def test_training_learns_a_fact_that_predicts_the_speaker_better_than_the_rules(
 def test_the_shipped_model_covers_both_languages_and_left_the_held_out_split_out():
     model = json.loads(ranking.MODEL_PATH.read_text(encoding="utf-8"))
     assert set(model["weights"]) == {"fr", "en"}
-    assert "test12" not in model["splits"]  # the latest held-out split still measures something
+    assert "test13" not in model["splits"]  # the latest held-out split still measures something
     for weights in model["weights"].values():
         assert weights["rule"] > 0  # the rules' choice is the strongest single fact
 
