@@ -21,7 +21,7 @@ from pipeline.enrich.entities import build_index
 from pipeline.enrich.evaluate import GoldDoc, quotes_match, same_speaker
 from pipeline.enrich.models import get_model
 from pipeline.enrich.quotes import find_quote_spans
-from pipeline.enrich.ranking import MODEL_PATH, NOBODY, score
+from pipeline.enrich.ranking import MODEL_PATH, NOBODY, decide
 from pipeline.enrich.speakers import rules_and_features
 
 
@@ -101,11 +101,7 @@ def accuracy(examples: list[Example], weights: dict[str, float] | None) -> tuple
         if not ex.gold_named:
             continue
         total += 1
-        rows = [row for row in ex.rows if row[0] != NOBODY] if ex.rule != NOBODY else ex.rows
-        if weights is None:
-            chosen = ex.rule
-        else:
-            chosen = max(rows, key=lambda row: score(weights, row[1]))[0]  # as ranking.choose
+        chosen = ex.rule if weights is None else decide(ex.rows, ex.rule, weights)
         correct += ex.gold is not None and chosen == ex.gold
     return correct, total
 

@@ -211,10 +211,18 @@ def score(weights: dict[str, float], features: dict[str, float]) -> float:
     return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in features.items())
 
 
-def choose(features: CandidateFeatures, weights: dict[str, float], qi: int) -> int:
-    """The best-scoring candidate group for quotation qi, or NOBODY. When the rules found a
-    speaker, the ranker may name another one but not take the speaker away."""
-    rows = features.rows(qi)
-    if features.rule_groups[qi] != NOBODY:
+def decide(rows: list[tuple[int, dict[str, float]]], rule: int, weights: dict[str, float]) -> int:
+    """The ranker's pick among the rows of one quotation. A speaker the rules read off a
+    name in the cue ("a déclaré X", "X said") stands; otherwise the best-scoring candidate
+    wins, and when the rules found a speaker the ranker may name another one but not take
+    the speaker away."""
+    if rule != NOBODY:
+        if any(cand == rule and "rule_kind_ent" in facts for cand, facts in rows):
+            return rule
         rows = [row for row in rows if row[0] != NOBODY]
     return max(rows, key=lambda row: score(weights, row[1]))[0]
+
+
+def choose(features: CandidateFeatures, weights: dict[str, float], qi: int) -> int:
+    """The ranker's pick for quotation qi: a candidate group or NOBODY."""
+    return decide(features.rows(qi), features.rule_groups[qi], weights)
