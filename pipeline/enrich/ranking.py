@@ -213,11 +213,13 @@ def score(weights: dict[str, float], features: dict[str, float]) -> float:
 
 def decide(rows: list[tuple[int, dict[str, float]]], rule: int, weights: dict[str, float]) -> int:
     """The ranker's pick among the rows of one quotation. A speaker the rules read off a
-    name in the cue ("a déclaré X", "X said") stands; otherwise the best-scoring candidate
+    name in the cue ("a déclaré X", "X said"), or off a role whose holder is named in the same
+    sentence ("X, le frère de Bouna, s'est dit"), stands; otherwise the best-scoring candidate
     wins, and when the rules found a speaker the ranker may name another one but not take
     the speaker away."""
     if rule != NOBODY:
-        if any(cand == rule and "rule_kind_ent" in facts for cand, facts in rows):
+        facts = next(facts for cand, facts in rows if cand == rule)
+        if "rule_kind_ent" in facts or ("rule_kind_role" in facts and "before_sents_le0" in facts):
             return rule
         rows = [row for row in rows if row[0] != NOBODY]
     return max(rows, key=lambda row: score(weights, row[1]))[0]
