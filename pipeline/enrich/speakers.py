@@ -508,12 +508,17 @@ class _Attributor:
             head_noun = next((k for k in range(i, e) if doc[k].pos_ == "NOUN"), None)  # "le chef des urgences"
             plural = head_noun is not None and "Plur" in doc[head_noun].morph.get("Number")
             # "le ministre …, Philippe Goffin": the name in apposition is the referent
-            name = e + 1
+            comma = e
+            if comma < len(doc) and doc[comma].text == "(":
+                # "le numéro 2 de la Commission électorale (Céni), Bakary Mansaré"
+                close = next((k for k in range(comma + 1, min(comma + 8, len(doc))) if doc[k].text == ")"), None)
+                comma = close + 1 if close is not None else comma
+            name = comma + 1
             if name + 1 < len(doc) and doc[name].lower_ in self.lex.DETERMINERS:
                 name += 1  # "…, le Dr David Dall'Aqua"
             if name + 1 < len(doc) and doc[name].lower_.rstrip(".") in _TITLES:
                 name += 1  # "l'avocat de la famille, Me Jean Dupont"
-            if e + 1 < len(doc) and doc[e].text == "," and self._person(self.group_at[name]):
+            if comma + 1 < len(doc) and doc[comma].text == "," and self._person(self.group_at[name]):
                 g = self.group_at[name]
                 self._bind(g, role)
                 return _Ref("ent", name, group=g)
@@ -857,6 +862,20 @@ class _Attributor:
             return _Ref("ent", i, group=g, source=True)
         return self._ref_at(i, after_verb=True)
 
+    def _participle_source(self, verb: int, before: int) -> _Ref | None:
+        """«Selon Didier Aubert, de la CFDT, c'est « … », rappelant que « … »»: a French present
+        participle without a subject of its own speaks for the source named at the start of
+        its sentence."""
+        doc = self.doc
+        if self.lex is not lexicon_fr or not doc[verb].lower_.endswith("ant") \
+                or any(c.dep_.startswith("nsubj") for c in doc[verb].children):
+            return None
+        start = verb
+        while start > 0 and self.sent[start - 1] == self.sent[verb]:
+            start -= 1
+        found = self._selon(start, min(before, start + 6))
+        return found[0] if found and found[0] is not None and found[0].kind in ("ent", "role") else None
+
     def _selon(self, a: int, b: int) -> tuple[_Ref | None, int] | None:
         """A "selon X" / "according to X" source inside tokens [a, b)."""
         doc = self.doc
@@ -996,6 +1015,9 @@ class _Attributor:
                                                    or doc[words[0]].lower_ in self.lex.PRONOUNS
                                                    or doc[words[0]].pos_ in ("DET", "PROPN"))
             if adjacent or starts_with_subject:
+                source = self._participle_source(k, open_tok)
+                if source is not None:
+                    return source, doc[k].text, True
                 ref, cue = self._cue_from_verb(k, post_quote=True)
                 if ref is not None or adjacent:
                     return ref, cue, True
@@ -1049,6 +1071,9 @@ class _Attributor:
         for k in verbs:
             if doc[k].text.lower().endswith("ant") and self.lex is lexicon_fr and len(verbs) > 1:
                 continue  # "qualifiant …": the participle's subject is the main clause's
+            source = self._participle_source(k, open_tok)
+            if source is not None:
+                return source, doc[k].text, True
             ref, cue = self._cue_from_verb(k, post_quote=False)
             infinitive = doc[k].pos_ == "VERB" and doc[k].morph.get("VerbForm") == ["Inf"]
             if (ref is not None and ref.kind != "none") or not infinitive:

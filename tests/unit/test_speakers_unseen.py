@@ -442,3 +442,19 @@ def test_a_role_named_right_after_the_verb_with_its_holder_after_a_date_and_a_ch
 def test_hyphenated_first_names_are_first_names():
     assert first_name_gender("Jean-Baptiste") == "m"
     assert first_name_gender("Marie-Claire") == "f"
+
+
+# -- round 7 (test13) --------------------------------------------------------------------------
+
+def test_a_role_with_a_bracketed_acronym_then_the_name():
+    text = ("\"Je sors victorieux de cette élection dès le premier tour\", a déclaré devant la presse M. Diallo.\n\n"
+            "\"Il n'appartient ni à un candidat ni à une personne de s'autoproclamer vainqueur\", a répliqué le "
+            "numéro 2 de la Commission électorale nationale indépendante (Céni), Bakary Mansaré, interrogé par l'AFP.")
+    assert [s for _, s in quotes(text, "fr")] == ["Diallo", "Bakary Mansaré"]
+
+
+def test_a_participle_speaks_for_the_source_opening_its_sentence():
+    text = ("Laurent Brun a expliqué la grève.\n\n"
+            "Selon Didier Aubert, de la CFDT, c’est « un message fort et unitaire qu’on envoie au gouvernement », "
+            "rappelant que « le statut des cheminots n’est pas le sujet de la réforme ferroviaire ».")
+    assert [s for _, s in quotes(text, "fr")] == ["Didier Aubert", "Didier Aubert"]
