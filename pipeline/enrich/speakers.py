@@ -862,6 +862,16 @@ class _Attributor:
             return _Ref("ent", i, group=g, source=True)
         return self._ref_at(i, after_verb=True)
 
+    def _acted_on(self, k: int) -> bool:
+        """Whether the name at token k is the object of a verb, not a subject."""
+        g = self.group_at[k]
+        a = b = k
+        while a > 0 and self.group_at[a - 1] == g:
+            a -= 1
+        while b + 1 < len(self.doc) and self.group_at[b + 1] == g:
+            b += 1
+        return any(self.doc[j].dep_ in ("obj", "iobj", "dobj", "obl", "obl:arg") for j in range(a, b + 1))
+
     def _participle_source(self, verb: int, before: int) -> _Ref | None:
         """«Selon Didier Aubert, de la CFDT, c'est « … », rappelant que « … »»: a French present
         participle without a subject of its own speaks for the source named at the start of
@@ -1040,6 +1050,8 @@ class _Attributor:
             named = -1
             for k in left[1:14]:
                 if doc[k].pos_ in ("VERB", "AUX"):
+                    if named >= 0 and self._acted_on(named):
+                        named = -1  # "Puis de fustiger Emmanuel Macron :" is not Macron speaking
                     break
                 if self._person(self.group_at[k]) and not self._after_preposition(k):
                     named = k
@@ -1049,7 +1061,9 @@ class _Attributor:
             # verb, the person the clause before the colon is about says it: its subject, or
             # the only person it names
             if not any(self.speech[k] for k in left):
-                people = [k for k in left if self._person(self.group_at[k]) and not self._after_preposition(k)]
+                # (not the person the clause acts on: "Puis de fustiger Emmanuel Macron : « … »")
+                people = [k for k in left if self._person(self.group_at[k]) and not self._after_preposition(k)
+                          and not self._acted_on(k)]
                 subject = next((k for k in people if doc[k].dep_.startswith("nsubj")), None)
                 if subject is None and len({self.group_at[k] for k in people}) == 1:
                     subject = people[0]

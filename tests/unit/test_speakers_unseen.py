@@ -458,3 +458,16 @@ def test_a_participle_speaks_for_the_source_opening_its_sentence():
             "Selon Didier Aubert, de la CFDT, c’est « un message fort et unitaire qu’on envoie au gouvernement », "
             "rappelant que « le statut des cheminots n’est pas le sujet de la réforme ferroviaire ».")
     assert [s for _, s in quotes(text, "fr")] == ["Didier Aubert", "Didier Aubert"]
+
+
+def test_the_person_a_narrative_infinitive_acts_on_does_not_speak():
+    text = ("« C'est une aberration », a-t-il résumé, Philippe Martinez, le secrétaire général de la CGT.\n\n"
+            "Puis de fustiger Emmanuel Macron : « Considérer que parce qu'il est élu tout le monde est d'accord, "
+            "il a déjà fait le coup. »")
+    assert quotes(text, "fr")[-1][1] != "Emmanuel Macron"
+
+
+def test_l_ong_is_the_organisation_just_named():
+    text = ("Greenpeace a déployé une banderole. « Avec cette action, Greenpeace s'adresse directement à "
+            "Emmanuel Macron », a expliqué dans un communiqué l'ONG.")
+    assert quotes(text, "fr")[0][1] == "Greenpeace"
