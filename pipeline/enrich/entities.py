@@ -465,6 +465,12 @@ def _trim_person_titles(raw: list[Mention]) -> None:
             cut = m.text.index(second, len(first))
             m.start += cut
             m.text = m.text[cut:]
+        # "Elisabeth Borne Première [ministre]": a role glued after the name leaves it too
+        words = m.text.split()
+        while len(words) > 2 and fold(words[-1]) in ("premiere", "premier"):  # ("Bruno Le Maire" keeps Maire)
+            m.text = m.text[:m.text.rindex(words[-1])].rstrip()
+            m.end = m.start + len(m.text)
+            words = m.text.split()
 
 
 def _initials(name: str) -> str:

@@ -634,6 +634,8 @@ class _Attributor:
                 i += 1  # "explique à TNTV, la procureure de la République Solène Belaouar"
                 continue
             if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") or doc[i].lower_ in _TIME_WORDS \
+                    or ((doc[i].pos_ == "ADJ" or "Part" in doc[i].morph.get("VerbForm")) and doc[i].is_lower
+                        and i + 1 < len(doc) and doc[i + 1].pos_ == "DET") \
                     or (self.lex is lexicon_fr and self.speech[i]) \
                     or doc[i].lower_ in ("valoir", "savoir", "part", "en", "avant"):
                 crossed_preposition = crossed_preposition or doc[i].pos_ == "ADP"
@@ -1120,8 +1122,9 @@ class _Attributor:
         intro_line_start = before.rfind("\n") + 1
         intro_start = self._tok(intro_line_start)
         if not before.endswith(":"):
-            # an interview laid out as "Francis Gillot" on its own line, then the answer
-            words = _WORD.findall(before[intro_line_start:])
+            # an interview laid out as "Francis Gillot" on its own line, then the answer; a
+            # role in brackets may follow the name: "Bruno Genesio (entraîneur de Lyon)"
+            words = _WORD.findall(re.sub(r"\([^()]*\)\s*$", "", before[intro_line_start:]))
             if words and len(words) <= 4 and intro_start < len(self.doc) \
                     and self._person(self.group_at[intro_start]):
                 return _Ref("ent", intro_start, group=self.group_at[intro_start]), None, True

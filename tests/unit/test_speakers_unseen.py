@@ -471,3 +471,18 @@ def test_l_ong_is_the_organisation_just_named():
     text = ("Greenpeace a déployé une banderole. « Avec cette action, Greenpeace s'adresse directement à "
             "Emmanuel Macron », a expliqué dans un communiqué l'ONG.")
     assert quotes(text, "fr")[0][1] == "Greenpeace"
+
+
+# -- round 8 (test14) --------------------------------------------------------------------------
+
+def test_name_lines_with_a_bracketed_role_introduce_the_answer_below():
+    text = ("Résultats de la 37e journée.\n\nAntoine Kombouaré (entraîneur de Dijon)\n\n"
+            "« Ce que fait Caen est le cadet de mes soucis. »\n\nPSG – Dijon 4-0\n\n"
+            "Bruno Genesio (entraîneur de Lyon)\n\n« C’est mérité sur l’ensemble de la saison. »")
+    assert [s for _, s in quotes(text, "fr")] == ["Antoine Kombouaré", "Bruno Genesio"]
+
+
+def test_an_inverted_subject_after_a_participle():
+    text = ("Le motard est mort.\n\n\"Je viens de perdre un des miens\" nous a confié ému le colonel Massip, "
+            "commandant le groupement de gendarmerie du Morbihan.")
+    assert quotes(text, "fr")[0][1] == "Massip"
