@@ -3,11 +3,12 @@
 The rules in speakers.py pick a speaker from the cue around a quotation. When the cue is
 missing or ambiguous they often have to guess, and their guesses fail in ways no single rule
 can fix (a chain of quotations after one misread pronoun, a speaker named only after the
-quotation). Here every person or organisation of the article is a candidate, described by a
-handful of simple facts (is it the rules' choice, how close is its last mention, was it the
-previous quotation's speaker …), and a linear model trained on the hand-annotated gold
-articles scores them; "nobody" is one more candidate. The model is a table of weights in
-`speaker_ranker.json`, written by `depeche train-ranker`.
+quotation). Here every named entity of the article is a candidate (people and organisations,
+and the places and other names the tagger sometimes gives speakers), described by a handful of
+simple facts (is it the rules' choice, how close is its last mention, was it the previous
+quotation's speaker …), and a linear model trained on the hand-annotated gold articles scores
+them; "nobody" is one more candidate. `decide` says when the rules keep the last word. The
+model is a table of weights in `speaker_ranker.json`, written by `depeche train-ranker`.
 """
 
 from __future__ import annotations

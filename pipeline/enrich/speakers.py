@@ -971,8 +971,8 @@ class _Attributor:
         self.features = CandidateFeatures(self, refs, cue_found, filled, groups_of)
         weights = active_weights(self.lang) if self.use_ranker else None
         if weights is not None:
-            # the learned ranker has the last word on who speaks; whether a span is reported
-            # at all stays the rules' decision above
+            # the learned ranker has a say on who speaks (ranking.decide: not over a name read
+            # off the cue); whether a span is reported at all stays the rules' decision above
             for qi, att in enumerate(results):
                 g = choose(self.features, weights, qi)
                 att.speaker = self.index.groups[g].canonical if g >= 0 else None
