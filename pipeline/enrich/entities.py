@@ -298,7 +298,15 @@ def build_index(doc: Doc) -> EntityIndex:
             m.group = surname_groups[surname][0]  # "de Mistura" after "Staffan de Mistura"
             continue
         target = None
+        # "Villeroy de Galhau" is "François Villeroy de Galhau": a name of two or more words
+        # that ends another person's name (or that another ends) is that person
+        folded = fold(m.text)
         for gi in reversed(surname_groups.get(surname, [])):
+            other = fold(groups[gi].canonical)
+            if other.endswith(" " + folded) or folded.endswith(" " + other):
+                target = gi
+                break
+        for gi in reversed(surname_groups.get(surname, []) if target is None else []):
             other_first = fold(groups[gi].canonical.split()[0])
             initial = min(len(other_first), len(first)) <= 2  # "V. Poutine" is Vladimir Poutine
             if other_first == first or (initial and other_first[:1] == first[:1]) or fold(words[0]) in _STYLED:

@@ -486,3 +486,11 @@ def test_an_inverted_subject_after_a_participle():
     text = ("Le motard est mort.\n\n\"Je viens de perdre un des miens\" nous a confié ému le colonel Massip, "
             "commandant le groupement de gendarmerie du Morbihan.")
     assert quotes(text, "fr")[0][1] == "Massip"
+
+
+# -- round 9 (test15) --------------------------------------------------------------------------
+
+def test_a_surname_with_a_particle_is_the_person_whose_full_name_ends_with_it():
+    text = ("Le gouverneur François Villeroy de Galhau a parlé lundi. « Un peu plus d'inflation et un peu moins "
+            "de croissance », a estimé Villeroy de Galhau.")
+    assert quotes(text, "fr")[0][1] == "François Villeroy de Galhau"
