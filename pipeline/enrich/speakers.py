@@ -530,6 +530,13 @@ class _Attributor:
             det = doc[i].lower_
             gender = ("f" if det in self.lex.FEMININE_DETERMINERS
                       else "m" if det in self.lex.MASCULINE_DETERMINERS else None)
+            if gender is None and head_noun is not None and self.lex is lexicon_fr:
+                # "l'élu" / "l'élue": the noun's own form tells, when the role has both forms
+                word = fold(doc[head_noun].text)
+                if word.endswith("e") and word[:-1] in self.role_nouns:
+                    gender = "f"
+                elif word + "e" in self.role_nouns:
+                    gender = "m"
             return _Ref("role", i, role=role, indefinite=det in self.lex.INDEFINITE, gender=gender, end=e)
         return None
 

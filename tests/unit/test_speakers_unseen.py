@@ -494,3 +494,10 @@ def test_a_surname_with_a_particle_is_the_person_whose_full_name_ends_with_it():
     text = ("Le gouverneur François Villeroy de Galhau a parlé lundi. « Un peu plus d'inflation et un peu moins "
             "de croissance », a estimé Villeroy de Galhau.")
     assert quotes(text, "fr")[0][1] == "François Villeroy de Galhau"
+
+
+def test_a_masculine_role_noun_skips_a_woman_named_since():
+    text = ("\"Le plus sûr serait de déposer le beffroi\", a indiqué Patrick Bloche, premier adjoint à la maire "
+            "de Paris, Anne Hidalgo.\n\n"
+            "\"Ce qu'il y a de plus stressant, c'est de savoir s'il va tenir\", a ajouté l'élu.")
+    assert [s for _, s in quotes(text, "fr")] == ["Patrick Bloche", "Patrick Bloche"]
