@@ -228,4 +228,7 @@ def decide(rows: list[tuple[int, dict[str, float]]], rule: int, weights: dict[st
 
 def choose(features: CandidateFeatures, weights: dict[str, float], qi: int) -> int:
     """The ranker's pick for quotation qi: a candidate group or NOBODY."""
-    return decide(features.rows(qi), features.rule_groups[qi], weights)
+    rule = features.rule_groups[qi]
+    if rule != NOBODY and features._kind(qi) == "ent":
+        return rule  # what decide() would say, without building every candidate's facts
+    return decide(features.rows(qi), rule, weights)
