@@ -278,6 +278,7 @@ def build_index(doc: Doc) -> EntityIndex:
         raw.append(mention)
     _add_speaking_names(doc, raw, credits)
     _add_institutions(doc, raw)
+    _add_speaking_institutions(doc, raw)
 
     _relabel_named_people(raw, text)
     _relabel_first_names(doc, raw)
@@ -436,6 +437,44 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
             raw.remove(m)
         at = next((i for i, m in enumerate(raw) if m.start > start_char), len(raw))
         raw.insert(at, Mention(start_char, end_char, doc.text[start_char:end_char], "ORG"))
+
+
+# Seats of power that speak for their institution ("l'Élysée a assuré", "the White House said").
+_SPEAKING_SEATS = frozenset(fold(w) for w in (
+    "Élysée", "Elysée", "Matignon", "Kremlin", "Quai d'Orsay", "Maison Blanche", "Maison-Blanche",
+    "White House", "Downing Street", "Pentagon", "Pentagone"))
+# Institutions a French article names by kind alone when they speak: "annonce la gendarmerie".
+_BARE_INSTITUTIONS = frozenset("gendarmerie préfecture police parquet mairie".split())
+
+
+def _add_speaking_institutions(doc: Doc, raw: list[Mention]) -> None:
+    """"L'Élysée a assuré", "annonce la gendarmerie présente sur les lieux", "la préfecture de
+    police a indiqué": an institution that speaks is an organisation, even when the tagger saw a
+    place or nothing at all."""
+    for m in raw:
+        if m.label == "LOC" and fold(m.text) in _SPEAKING_SEATS:
+            m.label = "ORG"
+    if doc.lang_ != "fr":
+        return
+    for t in doc:
+        if t.lower_ not in _BARE_INSTITUTIONS or t.i == 0 or doc[t.i - 1].lower_ not in ("la", "le", "l'", "l’"):
+            continue
+        speaks = (t.dep_.startswith("nsubj") and t.head.lemma_.lower() in lexicon_fr.SPEECH_LEMMAS) or (
+            t.i >= 2 and doc[t.i - 2].lower_ in lexicon_fr.SPEECH_FORMS)
+        if not speaks:
+            continue
+        end = t.i + 1
+        if end + 1 < len(doc) and doc[end].lower_ == "de" and doc[end + 1].lower_ == "police":
+            end += 2  # "la préfecture de police"
+        elif end < len(doc) and doc[end].lower_ == "nationale":
+            end += 1  # "la police nationale"
+        span = doc[t.i:end]
+        if any(m.start < span.end_char and span.start_char < m.end for m in raw):
+            continue
+        if any(m.label == "ORG" and fold(m.text).startswith(fold(t.text)) for m in raw):
+            continue  # "le parquet" is the "parquet de Lille" named in the article: speakers.py finds it
+        at = next((i for i, m in enumerate(raw) if m.start > span.start_char), len(raw))
+        raw.insert(at, Mention(span.start_char, span.end_char, span.text, "ORG"))
 
 
 def _join_split_names(raw: list[Mention], text: str) -> None:

@@ -501,3 +501,15 @@ def test_a_masculine_role_noun_skips_a_woman_named_since():
             "de Paris, Anne Hidalgo.\n\n"
             "\"Ce qu'il y a de plus stressant, c'est de savoir s'il va tenir\", a ajouté l'élu.")
     assert [s for _, s in quotes(text, "fr")] == ["Patrick Bloche", "Patrick Bloche"]
+
+
+# -- round 10 (test16) -------------------------------------------------------------------------
+
+def test_institutions_that_speak_are_organisations():
+    text = ("Le feu a pris vers 16h. « Les pompiers ont encore plusieurs heures devant eux », annonce la "
+            "gendarmerie présente sur les lieux.\n\n"
+            "Après la gifle, l'Élysée a assuré à LCI qu'il n'était pas question de changer : "
+            "« Cela ne change rien ».\n\n"
+            "« Cette manifestation n’avait pas fait l’objet de la déclaration préalable », a indiqué la préfecture "
+            "de police.")
+    assert [s for _, s in quotes(text, "fr")] == ["gendarmerie", "Élysée", "préfecture de police"]
