@@ -6,6 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.enrich.evaluate import GoldDoc
 
 # Gold sets shipped with the repository (tests and CI use these, not ../shared).
 GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "gold"
@@ -28,7 +32,7 @@ def _enrich(args: argparse.Namespace) -> int:
 
 
 def _read_gold(command: str, files: list[str], splits: list[str] | None,
-               excluded: list[str] | None = None) -> list | None:  # type: ignore[type-arg]
+               excluded: list[str] | None = None) -> list[GoldDoc] | None:
     """The gold articles of `files` (default: the shipped sets) in `splits`, or None after
     printing why not."""
     from pipeline.enrich.evaluate import load_gold

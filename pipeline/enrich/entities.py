@@ -259,7 +259,7 @@ def build_index(doc: Doc) -> EntityIndex:
             elif _starts_with_role(ent):
                 continue  # "ministre russe des Affaires étrangères" is a role, not an organisation
         cleaned = _clean_span(ent, label)
-        if cleaned is None or fold(doc[cleaned[0]:cleaned[1]].text) in _TITLE_WORDS | _KINSHIP_WORDS:
+        if cleaned is None or fold(doc[cleaned[0]:cleaned[1]].text) in _NOT_NAMES:
             continue  # "the PRO added", "Mum said": a role or a relative, not a name
         span = doc[cleaned[0]:cleaned[1]]
         end = span.end_char
@@ -400,6 +400,7 @@ _POST_NOMINALS = frozenset("MS AM MP MSP MLA MEP TD QC KC OBE MBE CBE".split())
 _APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
 # what a family calls its members is not a name: "Mum said", "Papa a raconté"
 _KINSHIP_WORDS = frozenset("mum mom mummy mommy dad daddy papa maman papy mamie grandma grandpa granny".split())
+_NOT_NAMES = _TITLE_WORDS | _KINSHIP_WORDS  # a span that is only one of these is no name
 _NEWS_AGENCIES = frozenset(
     "xinhua afp reuters ap ani pti ians tass ria belga ansa efe dpa kyodo yonhap anadolu".split())
 _INSTITUTION_NOUNS = frozenset(fold(w) for w in lexicon_fr.ORG_KIND_NOUNS) | frozenset(
@@ -497,7 +498,8 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
 
 def _trim_person_titles(raw: list[Mention]) -> None:
     """Titles and occupations written before a person's name leave it, whichever step found
-    the name: "Sir James Bevan", "Nurse Vicky Morris", "Machinist Mrs Teresa Walker"."""
+    the name: "Nurse Vicky Morris", "Cllr Sue Coakley" ("Sir" stays: it is part of the name
+    as written)."""
     for m in raw:
         if m.label != "PER":
             continue
@@ -546,17 +548,17 @@ def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
     text treats it as one: "Heiahi, 22 ans", "Dakota Spicer, 24,", "Un autre habitant,
     Abdellakim, …", "Hassan, qui habite au premier"."""
     starts = {t.idx: t.i for t in doc}
+    ends = {t.idx + len(t.text): t.i for t in doc}
     for m in raw:
-        i = starts.get(m.start)
-        if m.label == "PER" or i is None or not is_first_name(m.text.split()[0]):
+        i, last = starts.get(m.start), ends.get(m.end)
+        if m.label == "PER" or i is None or last is None or not is_first_name(m.text.split()[0]):
             continue
-        i += len(m.text.split()) - 1  # "Dakota Spicer, 24,": what follows the whole name
-        nxt = [t for t in doc[i + 1:i + 4]]
+        nxt = [t for t in doc[last + 1:last + 4]]  # "Dakota Spicer, 24,": what follows the whole name
         age = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].like_num \
             and nxt[2].lower_ in ("ans", "an", "years", ",")
         lives = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].lower_ in ("qui", "who") \
             and nxt[2].lemma_.lower() in ("habiter", "vivre", "live", "travailler", "work")
-        role = i >= 2 and doc[i - 1].text == "," and fold(doc[i - 2].text) in _TITLE_WORDS
+        role = last >= 2 and doc[last - 1].text == "," and fold(doc[last - 2].text) in _TITLE_WORDS
         if age or lives or role:
             m.label = "PER"
 

@@ -107,7 +107,8 @@ SOURCE_PREPOSITIONS = ("selon", "d'après", "d’après")
 SKIPPABLE = frozenset(
     """encore aussi également toutefois alors ensuite enfin pourtant néanmoins cependant donc
     ainsi même déjà d'ailleurs d’ailleurs notamment surtout plutôt simplement sobrement
-    lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi hier aujourd'hui
+    lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi après-midi nuit semaine
+    week-end hier aujourd'hui
     aujourd’hui récemment dernier dernière ce cette pour sa part de son côté t janvier février mars
     avril mai juin juillet août septembre octobre novembre décembre""".split()
 )

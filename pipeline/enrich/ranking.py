@@ -68,7 +68,8 @@ class CandidateFeatures:
         people = [g for g in self.candidates if index.groups[g].label == "PER"]
         self.top_person = max(people, key=lambda g: self.counts[g], default=NOBODY)
         first_break = att.text.find("\n")
-        self.lead_end_tok = att._tok(first_break) if first_break >= 0 else n
+        lead_end = att._tok(first_break) if first_break >= 0 else n
+        self.in_lead = {g for g, toks in self.outside.items() if toks and min(toks) < lead_end}  # in the first line
         self.subjects: dict[int, list[int]] = {}
         for tok, g in att.subject_events + att.org_events:
             self.subjects.setdefault(g, []).append(tok)
@@ -171,7 +172,7 @@ class CandidateFeatures:
                     f["prev_speaker_and_rule"] = 1.0
             if g == next_rule:
                 f[f"next_speaker_{rule_state}"] = 1.0
-            if any(t < self.lead_end_tok for t in self.outside[g]):
+            if g in self.in_lead:
                 f["in_lead"] = 1.0
             if g not in last_before:
                 f["not_yet_named"] = 1.0

@@ -39,9 +39,6 @@ _TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof".split())
 # who can be a speaker: a person, or failing that an organisation; never a place or a thing
 _SPEAKER_LABELS = frozenset({"PER", "ORG"})
 _DOCUMENT_DETERMINERS = frozenset("the a an his her their its le la l' l’ un une ce cette son sa leur this".split())
-_TIME_WORDS = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi après-midi nuit "
-                        "semaine week-end janvier février mars avril mai juin juillet août septembre octobre "
-                        "novembre décembre".split())
 _DOCUMENT_NOUNS = frozenset("statement release letter communiqué lettre déclaration texte".split())
 
 
@@ -634,13 +631,10 @@ class _Attributor:
                 if j > i + 1 and j < len(doc) and doc[j].text == ",":
                     i = j + 1
                     continue
-            if doc[i].lower_ in ("ce", "cette") and i + 1 < len(doc) and doc[i + 1].lower_ in _TIME_WORDS:
-                i += 2  # "précisait ce jeudi matin à la gare … le secrétaire national"
-                continue
             if doc[i].text == "," and crossed_preposition and i + 1 < len(doc) and self.sent[i] == self.sent[verb]:
                 i += 1  # "explique à TNTV, la procureure de la République Solène Belaouar"
                 continue
-            if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") or doc[i].lower_ in _TIME_WORDS \
+            if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") \
                     or ((doc[i].pos_ == "ADJ" or "Part" in doc[i].morph.get("VerbForm")) and doc[i].is_lower
                         and i + 1 < len(doc) and doc[i + 1].pos_ == "DET") \
                     or (self.lex is lexicon_fr and self.speech[i]) \
@@ -974,10 +968,13 @@ class _Attributor:
             g = groups_of[qi]
             att.speaker = self.index.groups[g].canonical if g >= 0 else None
             att.keep = self._keep(att, cue_found[qi]) and not self._scare_quote(qi, att)
-        filled = [b < 0 <= a for b, a in zip(before_fill, groups_of, strict=True)]
-        self.features = CandidateFeatures(self, refs, cue_found, filled, groups_of)
         weights = active_weights(self.lang) if self.use_ranker else None
-        if weights is not None:
+        # the candidates' facts: for the ranker, or for its training (use_ranker=False)
+        self.features = None
+        if weights is not None or not self.use_ranker:
+            filled = [b < 0 <= a for b, a in zip(before_fill, groups_of, strict=True)]
+            self.features = CandidateFeatures(self, refs, cue_found, filled, groups_of)
+        if weights is not None and self.features is not None:
             # the learned ranker has a say on who speaks (ranking.decide: not over a name read
             # off the cue); whether a span is reported at all stays the rules' decision above
             for qi, att in enumerate(results):
