@@ -45,12 +45,12 @@ maintient maintiennent maintenu maintenait maintenant
 convient conviennent convenu
 redit redisent
 interrompt interrompu
-défend défendent défendu défendait défendant
+défend défendent défendu défendue défendait défendant
 s'écrie écrie écrient écrié
 lance lancé
 sourit sourient souri
 rit rient
-réjouit réjouissent réjoui réjouissait
+réjouit réjouissent réjoui réjouie réjouis réjouissait
 souvient souviennent souvenu souvenait
 croit croient croyait
 prédit prédisent prédisait

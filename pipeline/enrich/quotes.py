@@ -173,18 +173,20 @@ def _incise_at(text: str, pos: int, limit: int, lang: str | None) -> int | None:
     found = False
     if lang != "en":
         # a reflexive verb: "se plaint-il", "s'exclame-t-elle"
+        reflexive = (w[0] == "se" and len(w) > 1) or w[0][:2] in ("s'", "s’")
         if w[0] == "se" and len(w) > 1:
             w = w[1:]
         elif w[0][:2] in ("s'", "s’"):
-            w = [w[0][2:], *w[1:]]
+            w = [w[0][2:], *w[1:]]  # "s'est réjouie la Grecque": être is the auxiliary
         inverted = _INVERTED.match(w[0])
         if inverted and (inverted.group(1) in lex.SPEECH_FORMS or inverted.group(1) in ("a", "avait")):
             found = inverted.group(1) not in ("a", "avait") or any(x in lex.SPEECH_FORMS for x in w[1:3])
-        elif w[0] in lex.AUXILIARIES and len(w) > 1:
+        elif (w[0] in lex.AUXILIARIES or (reflexive and w[0] in ("est", "sont"))) and len(w) > 1:
             found = w[1] in lex.SPEECH_FORMS or (len(w) > 2 and w[1] in lex.SKIPPABLE and w[2] in lex.SPEECH_FORMS)
         elif w[0] in lex.SPEECH_FORMS and len(w) > 1:
             # "raconte Clément", "expliquent les élus": a present-tense verb then its subject
-            found = words[1][:1].isupper() or w[1] in lex.DETERMINERS
+            found = words[1][:1].isupper() or w[1] in lex.DETERMINERS or (
+                len(w) > 2 and w[1] in lex.SKIPPABLE and (words[2][:1].isupper() or w[2] in lex.DETERMINERS))
     else:
         if w[0] in ("he", "she", "they") or words[0][:1].isupper():
             found = len(w) > 1 and w[1] in lex.SPEECH_FORMS

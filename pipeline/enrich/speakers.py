@@ -78,6 +78,10 @@ def _folded_lexicon(lex: ModuleType) -> tuple[dict[str, str], frozenset[str], fr
     return _FOLDED[lex.__name__]
 
 
+# dependency labels of verbs heading a subordinate clause ("Alors qu'on attendait X, …")
+_SUBORDINATE_DEPS = frozenset("advcl ccomp acl csubj xcomp".split())
+
+
 class _Attributor:
     def __init__(self, doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None,
                  use_ranker: bool = True) -> None:
@@ -1166,7 +1170,10 @@ class _Attributor:
             if span.continued or para_quote or self._is_full_sentence(span):
                 prev = next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
                 recent = self._recent_person(self._tok(span.open_mark), None, exclude_sentence=False)
-                if span.continued or para_quote or (prev >= 0 and self._follows_closely(qi)):
+                introduced = self._introduced_just_before(qi) if para_quote and not span.continued else -1
+                if introduced >= 0:
+                    groups_of[qi] = introduced
+                elif span.continued or para_quote or (prev >= 0 and self._follows_closely(qi)):
                     # «…», a ajouté l'avocate. «…»: the second quotation goes on with the first
                     groups_of[qi] = prev if prev >= 0 else recent
                 else:
@@ -1318,22 +1325,12 @@ class _Attributor:
         if g >= 0:
             return g
         sid = self.sent[tok]
-        i = tok
-        while i > 0 and self.sent[i - 1] == sid:
-            i -= 1
-        i0 = i
-        while i < len(doc) and self.sent[i] == sid:
-            t = doc[i]
-            if not self.in_quote[i] and "subj" in t.dep_:
-                start = t.left_edge.i if t.pos_ in ("NOUN", "PROPN") else t.i
-                ref = self._ref_at(start, after_verb=False)
-                if ref and ref.kind == "none" and self.group_at[t.i] >= 0:
-                    ref = _Ref("ent", t.i, group=self.group_at[t.i])
-                if ref and ref.kind in ("ent", "pron", "role"):
-                    g = self.resolve(ref)
-                    if g >= 0 and self.index.groups[g].label == "PER":
-                        return g
-            i += 1
+        i0 = tok
+        while i0 > 0 and self.sent[i0 - 1] == sid:
+            i0 -= 1
+        g = self._person_subject_of_sentence(i0)
+        if g >= 0:
+            return g
         # "Maxence, 18 ans, n'a aucun doute, « … »": the person who opens the sentence
         first = next((k for k in range(i0, tok) if not doc[k].is_punct and not doc[k].is_space), None)
         if first is not None and self._person(self.group_at[first]) and not self.in_quote[first]:
@@ -1347,6 +1344,49 @@ class _Attributor:
                     return self.group_at[k]
                 k -= 1
         return -1
+
+    def _person_subject_of_sentence(self, first_tok: int, main_clause: bool = False) -> int:
+        """The person who is the subject of a verb (outside quotations) in the sentence that
+        starts at token first_tok (with main_clause: of its main verb, and not "on"), or -1."""
+        doc = self.doc
+        sid = self.sent[first_tok]
+        i = first_tok
+        while i < len(doc) and self.sent[i] == sid:
+            t = doc[i]
+            if main_clause and (t.lower_ == "on" or t.head.dep_.split(":")[0] in _SUBORDINATE_DEPS):
+                i += 1
+                continue
+            if not self.in_quote[i] and "subj" in t.dep_:
+                start = t.left_edge.i if t.pos_ in ("NOUN", "PROPN") else t.i
+                ref = self._ref_at(start, after_verb=False)
+                if ref and ref.kind == "none" and self.group_at[t.i] >= 0:
+                    ref = _Ref("ent", t.i, group=self.group_at[t.i])
+                if ref and ref.kind in ("ent", "pron", "role"):
+                    g = self.resolve(ref)
+                    if g >= 0 and self.index.groups[g].label == "PER":
+                        return g
+            i += 1
+        return -1
+
+    def _introduced_just_before(self, qi: int) -> int:
+        """The person who is the subject of the sentence just before quotation qi, when that
+        sentence holds no quotation and comes after the previous quotation: "Le défenseur P.K.
+        Subban a dit souhaiter que … ¶ « Je ne sais rien. »" is Subban, not the speaker before."""
+        open_tok = self._tok(self.spans[qi].open_mark)
+        if open_tok <= 0 or open_tok >= len(self.doc):
+            return -1
+        last = open_tok - 1
+        while last > 0 and (self.doc[last].is_space or self.doc[last].is_punct and self.doc[last].text not in ".!?:"):
+            last -= 1
+        sid = self.sent[last]
+        first = last
+        while first > 0 and self.sent[first - 1] == sid:
+            first -= 1
+        if any(self.in_quote[k] for k in range(first, last + 1)):
+            return -1
+        if qi > 0 and self._tok_end(self.spans[qi - 1].outer_end) > first:
+            return -1
+        return self._person_subject_of_sentence(first, main_clause=True)
 
     def _keep(self, att: Attribution, cue_found: bool) -> bool:
         """Drop titles of works and speakerless scare quotes; keep every other quotation."""

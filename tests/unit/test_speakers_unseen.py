@@ -513,3 +513,33 @@ def test_institutions_that_speak_are_organisations():
             "« Cette manifestation n’avait pas fait l’objet de la déclaration préalable », a indiqué la préfecture "
             "de police.")
     assert [s for _, s in quotes(text, "fr")] == ["gendarmerie", "Élysée", "préfecture de police"]
+
+
+# -- round 11 (all fresh splits, session 4) ----------------------------------------------------
+
+def test_a_quotation_paragraph_goes_to_the_person_introduced_just_before_it():
+    text = ("« C'était quelque peu bizarre », a affirmé David Desharnais.\n\n"
+            "Le défenseur Pernell Subban a dit souhaiter que son coéquipier soit correct.\n\n"
+            "« Je ne sais rien. Je ne l'ai pas vu. J'espère que ce n'est rien de sérieux. »")
+    assert [s for _, s in quotes(text, "fr")] == ["David Desharnais", "Pernell Subban"]
+
+
+def test_a_quotation_paragraph_goes_on_with_the_speaker_when_the_sentence_between_is_about_someone_else():
+    # "on" is nobody, and the subject of a subordinate clause does not introduce the speaker
+    text = ("« Nous avons bien joué », a déclaré l'entraîneur Paul Martin.\n\n"
+            "Alors qu'on attendait Pierre Durand, le match a basculé en fin de rencontre.\n\n"
+            "« Il faudra tout donner samedi face à Lyon. »")
+    assert [s for _, s in quotes(text, "fr")] == ["Paul Martin", "Paul Martin"]
+
+
+def test_reflexive_incises_and_an_adverb_before_the_subject_split_the_quotation():
+    text = ("Maria Sakkari a battu Iga Swiatek en deux sets ce mercredi.\n\n"
+            "« C'est une très belle réussite, s'est réjouie Sakkari après la rencontre. Mais je ne veux pas "
+            "m'emballer. »\n\n"
+            "« Le classement ne veut rien dire, nuance toutefois Sakkari. C'est une surprise pour tout le monde. »")
+    assert [(t.rstrip(","), s) for t, s in quotes(text, "fr")] == [
+        ("C'est une très belle réussite", "Maria Sakkari"),
+        ("Mais je ne veux pas m'emballer.", "Maria Sakkari"),
+        ("Le classement ne veut rien dire", "Maria Sakkari"),
+        ("C'est une surprise pour tout le monde.", "Maria Sakkari"),
+    ]
