@@ -902,6 +902,8 @@ class _Attributor:
                 continue
             if low in ("selon", "d'après", "d’après"):
                 return self._source_at(i + 1), i
+            if low == "après" and i > 0 and doc[i - 1].lower_ in ("d'", "d’"):
+                return self._source_at(i + 1), i - 1  # the tokenizer cuts "D'après" in two
             opens = i == 0 or self.sent[i - 1] != self.sent[i] or doc[i - 1].is_space or doc[i - 1].is_punct
             if low == "pour" and self.lex is lexicon_fr and opens:
                 # "Pour Dominique Laurent, …" / "Pour le procureur, …": the opinion of X
@@ -916,6 +918,13 @@ class _Attributor:
             if low == "to" and i > 0 and doc[i - 1].lower_ == "according":
                 return self._source_at(i + 1), i - 1
         return None
+
+    def _source_cue_text(self, k: int) -> str:
+        """The words of a source preposition starting at token k: "selon", "D'après", "according to"."""
+        doc = self.doc
+        if k + 1 < len(doc) and doc[k + 1].lower_ in ("après", "to") and doc[k].lower_ in ("d'", "d’", "according"):
+            return doc[k:k + 2].text
+        return doc[k].text
 
     # -- the cue search ----------------------------------------------------------------------
     def _cue_from_verb(self, verb: int, post_quote: bool) -> tuple[_Ref | None, str]:
@@ -942,8 +951,8 @@ class _Attributor:
         self.source_cue: list[bool] = []
         for span in self.spans:
             ref, cue, found = self._find_cue(span)
-            self.source_cue.append(bool(ref is not None and ref.source) or cue in ("selon", "d'après", "d’après",
-                                                                                   "according to"))
+            self.source_cue.append(bool(ref is not None and ref.source) or (cue or "").lower() in (
+                "selon", "d'après", "d’après", "according to"))
             group = self.resolve(ref) if ref else -1
             if group < 0 and ref is not None and ref.kind == "none" and self._document_subject(ref.token):
                 # "…," the statement read: the author named with the statement ("the Lopez
@@ -1023,7 +1032,7 @@ class _Attributor:
         words = [k for k in right if not doc[k].is_punct]
         selon = self._selon(right[0], min(right[0] + 3, right[-1] + 1)) if right else None  # this sentence only
         if selon and selon[0]:
-            return selon[0], doc[selon[1]].text + (" to" if doc[selon[1]].lower_ == "according" else ""), True
+            return selon[0], self._source_cue_text(selon[1]), True
         for pos, k in enumerate(words[:12]):
             if doc[k].pos_ in ("CCONJ", "SCONJ") or (doc[k].pos_ == "ADP" and pos == 0) \
                     or (pos == 0 and doc[k].lower_ in ("qui", "which")):
@@ -1045,7 +1054,7 @@ class _Attributor:
         # … "tout un travail sur l'ADN" du suspect, selon le ministre de l'Intérieur Manuel Valls.
         far = self._selon(right[0], right[-1] + 1) if right else None
         if far and far[0] and far[0].kind in ("ent", "role") and not any(self.speech[k] for k in right if k < far[1]):
-            return far[0], doc[far[1]].text + (" to" if doc[far[1]].lower_ == "according" else ""), True
+            return far[0], self._source_cue_text(far[1]), True
         # 3. before it, in the same sentence
         left = []
         i = open_tok - 1
@@ -1091,7 +1100,7 @@ class _Attributor:
             ancestors = {a.i for a in head.ancestors}
             verbs = [k for k in verbs if k in ancestors] + [k for k in verbs if k not in ancestors]
         if selon and selon[0] and (not verbs or selon[1] > verbs[0]):
-            return selon[0], doc[selon[1]].text, True
+            return selon[0], self._source_cue_text(selon[1]), True
         for k in verbs:
             if doc[k].text.lower().endswith("ant") and self.lex is lexicon_fr and len(verbs) > 1:
                 continue  # "qualifiant …": the participle's subject is the main clause's
@@ -1510,7 +1519,7 @@ class _Attributor:
     def _looks_like_title(self, span: QuoteSpan, words: list[str]) -> bool:
         text = self.text
         before = text[max(0, span.open_mark - 30):span.open_mark].split()
-        if before and fold(before[-1].strip("'’")) in self.lex.WORK_NOUNS:
+        if before and fold(before[-1].strip("'’,:")) in self.lex.WORK_NOUNS:
             return True
         if before and before[-1].strip("'’,:").lower() in self.lex.TITLE_INTRODUCERS \
                 and not (len(before) > 1 and before[-2].lower() in self.lex.TITLE_INTRODUCER_BLOCKERS):

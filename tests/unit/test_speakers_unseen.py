@@ -543,3 +543,17 @@ def test_reflexive_incises_and_an_adverb_before_the_subject_split_the_quotation(
         ("Le classement ne veut rien dire", "Maria Sakkari"),
         ("C'est une surprise pour tout le monde.", "Maria Sakkari"),
     ]
+
+
+def test_d_apres_names_the_source_although_the_tokenizer_cuts_it_in_two():
+    text = ("D'après le parquet de Bordeaux, les enquêteurs ont fait un rapprochement avec « d'autres départs de "
+            "feux constatés sur la même zone le même jour », ainsi qu'avec « trois autres départs de feux ».")
+    assert quotes(text, "fr") == [("d'autres départs de feux constatés sur la même zone le même jour",
+                                   "parquet de Bordeaux"),
+                                  ("trois autres départs de feux", "parquet de Bordeaux")]
+
+
+def test_a_title_after_its_work_noun_and_a_comma_is_not_a_quotation():
+    text = ("Such is the nature of art, according to Tina Howe's play, “Museum,” which will be presented "
+            "by the drama department next month.")
+    assert quotes(text, "en") == []
