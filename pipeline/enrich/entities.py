@@ -514,6 +514,18 @@ def _trim_person_titles(raw: list[Mention]) -> None:
             cut = m.text.index(second, len(first))
             m.start += cut
             m.text = m.text[cut:]
+        # "Olympique Christophe Urios", "AFP Me Etelin": the end of a team's or an agency's name
+        # glued before the person's; the person starts at the first name (or after "Me")
+        words = m.text.split()
+        if len(words) >= 3 and len(words[0].rstrip(".")) > 1 and not is_first_name(words[0]) \
+                and words[0].lower() not in _STYLED:
+            # ("Sir Richard Dalton" keeps Sir; "Kimba M. Wood" has an initial, not "M.")
+            start = next((j for j in range(1, len(words)) if words[j - 1].lower() in _HONORIFICS - {"m."}
+                          or (j < len(words) - 1 and first_name_gender(words[j]) is not None)), None)
+            if start is not None and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words[start:]):
+                cut = m.text.index(words[start], len(" ".join(words[:start])))
+                m.start += cut
+                m.text = m.text[cut:]
         # "Elisabeth Borne Première [ministre]": a role glued after the name leaves it too
         words = m.text.split()
         while len(words) > 2 and fold(words[-1]) in ("premiere", "premier"):  # ("Bruno Le Maire" keeps Maire)
@@ -559,7 +571,14 @@ def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
         lives = len(nxt) >= 3 and nxt[0].text == "," and nxt[1].lower_ in ("qui", "who") \
             and nxt[2].lemma_.lower() in ("habiter", "vivre", "live", "travailler", "work")
         role = last >= 2 and doc[last - 1].text == "," and fold(doc[last - 2].text) in _TITLE_WORDS
-        if age or lives or role:
+        # "Même Mélanie, guichetière, ne trouve …", "souffle Julie": a lone first name that acts
+        # or speaks (the parser's subject) is a person, whatever the tagger guessed
+        # (a place needs a first name from our own lists and no article: not "Pau", "la France")
+        acts = i == last and doc[i].dep_.startswith("nsubj") and (
+            (m.label == "MISC" and first_name_gender(m.text) is not None)
+            or (m.label == "LOC" and m.text.casefold() in LISTED_FIRST_NAMES
+                and not (i > 0 and doc[i - 1].pos_ == "DET")))
+        if age or lives or role or acts:
             m.label = "PER"
 
 

@@ -557,3 +557,19 @@ def test_a_title_after_its_work_noun_and_a_comma_is_not_a_quotation():
     text = ("Such is the nature of art, according to Tina Howe's play, “Museum,” which will be presented "
             "by the drama department next month.")
     assert quotes(text, "en") == []
+
+
+def test_the_end_of_a_team_or_agency_name_glued_before_a_person_leaves_the_name():
+    names = people("L'entraîneur du Castres Olympique Christophe Urios était satisfait. Sir Richard Dalton "
+                   "a parlé aussi, comme la juge Kimba M. Wood.", "fr")
+    assert "Christophe Urios" in names
+    assert not any(n.startswith("Olympique") for n in names)
+
+
+def test_a_lone_first_name_that_acts_is_a_person_but_not_a_town_or_a_country():
+    text = ("Même Mélanie, guichetière, ne trouve aucun avantage à cette réforme : « Je suis de la génération "
+            "1976, la première à la subir. »\n\n"
+            "À La Rochelle, Pau a totalement sombré. La France a perdu.")
+    found = people(text, "fr")
+    assert "Mélanie" in found
+    assert "Pau" not in found and "France" not in found
