@@ -445,7 +445,31 @@ _SPEAKING_SEATS = frozenset(fold(w) for w in (
     "Élysée", "Elysée", "Matignon", "Kremlin", "Quai d'Orsay", "Maison Blanche", "Maison-Blanche",
     "White House", "Downing Street", "Pentagon", "Pentagone"))
 # Institutions a French article names by kind alone when they speak: "annonce la gendarmerie".
-_BARE_INSTITUTIONS = frozenset("gendarmerie préfecture police parquet mairie".split())
+_BARE_INSTITUTIONS = frozenset("gendarmerie préfecture police parquet mairie intersyndicale présidence ministère".split())
+_INSTITUTIONS_NEEDING_A_NAME = frozenset("présidence ministère".split())
+
+
+def _institution_end(doc: Doc, end: int) -> int:
+    """Where an institution named by its kind ends: "la police nationale", "la présidence
+    ukrainienne", "la préfecture de police", "le ministère israélien des Affaires étrangères"."""
+    n = len(doc)
+    # (not an adjective with its own complement: "la gendarmerie présente sur les lieux")
+    while end < n and doc[end].pos_ == "ADJ" and not (end + 1 < n and doc[end + 1].pos_ == "ADP"
+                                                       and doc[end + 1].lower_ not in ("de", "du", "des", "d'", "d’")):
+        end += 1
+    if end + 1 < n and doc[end].lower_ == "de" and doc[end + 1].lower_ == "police":
+        return end + 2
+    k = end + 1
+    if end < n and doc[end].lower_ in ("de", "du", "des", "d'", "d’"):
+        if k < n and doc[k].lower_ in ("la", "l'", "l’"):
+            k += 1
+        if k < n and doc[k].text[:1].isupper():
+            while k < n and (doc[k].text[:1].isupper() or doc[k].text == "-"):
+                k += 1
+            while k < n and doc[k].pos_ == "ADJ" and doc[k].text[:1].islower():
+                k += 1
+            return k
+    return end
 
 
 def _add_speaking_institutions(doc: Doc, raw: list[Mention]) -> None:
@@ -464,12 +488,9 @@ def _add_speaking_institutions(doc: Doc, raw: list[Mention]) -> None:
             t.i >= 2 and doc[t.i - 2].lower_ in lexicon_fr.SPEECH_FORMS)
         if not speaks:
             continue
-        end = t.i + 1
-        if end + 1 < len(doc) and doc[end].lower_ == "de" and doc[end + 1].lower_ == "police":
-            end += 2  # "la préfecture de police"
-        elif end < len(doc) and doc[end].lower_ == "nationale":
-            end += 1  # "la police nationale"
-        span = doc[t.i:end]
+        span = doc[t.i:_institution_end(doc, t.i + 1)]
+        if len(span) == 1 and t.lower_ in _INSTITUTIONS_NEEDING_A_NAME:
+            continue  # "le ministère" alone says too little to be a speaker
         if any(m.start < span.end_char and span.start_char < m.end for m in raw):
             continue
         if any(m.label == "ORG" and fold(m.text).startswith(fold(t.text)) for m in raw):
@@ -538,6 +559,12 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s\-']+", name) if w and w[0].isupper())
 
 
+def _word_initials(name: str) -> str:
+    """"SPVM" for "Service de police de la Ville de Montréal": every word but the small ones."""
+    words = [w for w in re.split(r"[\s\-'’]+", name) if w and w.lower() not in _NAME_PARTICLES]
+    return "".join(w[0] for w in words).upper()
+
+
 def _merge_acronyms(groups: list[Group]) -> None:
     """"EA" is the "Environment Agency" named earlier, "ARS" the "agence régionale de santé":
     an all-capitals organisation whose letters are another organisation's initials joins it."""
@@ -547,7 +574,7 @@ def _merge_acronyms(groups: list[Group]) -> None:
         if not (2 <= len(name) <= 6 and name.isupper() and name.isalpha()):
             continue
         full = next((o for o in orgs if o is not g and o.mentions and " " in o.canonical
-                     and _initials(o.canonical).upper() == name), None)
+                     and name in (_initials(o.canonical).upper(), _word_initials(o.canonical))), None)
         if full is not None:
             for m in g.mentions:
                 m.group = groups.index(full)
