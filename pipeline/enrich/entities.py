@@ -281,6 +281,7 @@ def build_index(doc: Doc) -> EntityIndex:
     _add_speaking_institutions(doc, raw)
 
     _relabel_named_people(raw, text)
+    _relabel_speaking_surnames(doc, raw)
     _relabel_first_names(doc, raw)
     _join_split_names(raw, text)
     _trim_person_titles(raw)
@@ -517,6 +518,9 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
         i += 1
 
 
+_GLUED_BEFORE_NAMES = frozenset("said says smt shri sri senior junior freshman sophomore".split())
+
+
 def _trim_person_titles(raw: list[Mention]) -> None:
     """Titles and occupations written before a person's name leave it, whichever step found
     the name: "Nurse Vicky Morris", "Cllr Sue Coakley" ("Sir" stays: it is part of the name
@@ -533,6 +537,13 @@ def _trim_person_titles(raw: list[Mention]) -> None:
             if not title or not second[:1].isupper():
                 break
             cut = m.text.index(second, len(first))
+            m.start += cut
+            m.text = m.text[cut:]
+        # "Said Darren Manning", "Smt Sheila Dikshit", "Senior Kaden Groom": a verb, an Indian
+        # honorific or a school year the tagger glued before the name
+        words = m.text.split()
+        if len(words) >= 3 and words[0].lower() in _GLUED_BEFORE_NAMES:
+            cut = m.text.index(words[1], len(words[0]))
             m.start += cut
             m.text = m.text[cut:]
         # "Olympique Christophe Urios", "AFP Me Etelin": the end of a team's or an agency's name
@@ -627,6 +638,34 @@ def _relabel_named_people(raw: list[Mention], text: str) -> None:
                                           and words[-1] in people)) \
                 and any(m.text.endswith(" " + p) for p in people):
             m.label = "PER"
+
+
+# Words that make a name an organisation's or a place's, not a person's ("Manchester United").
+_NOT_A_PERSON_WORDS = frozenset(fold(w) for w in """united city club party council group police service
+office news county state university college school hospital association union league inc ltd plc
+company corporation bank ministry department agency government fc court church airport""".split())
+
+
+def _relabel_speaking_surnames(doc: Doc, raw: list[Mention]) -> None:
+    """"Elzie said" with "Johnetta Elzie" named before, both tagged as organisations: a single
+    capitalised word that is the subject of a speech verb, and a two- or three-word name that
+    ends with it, are a person."""
+    if doc.lang_ != "en":
+        return
+    starts = {t.idx: t.i for t in doc}
+    for m in raw:
+        if m.label == "PER" or " " in m.text or m.text.isupper() or m.start not in starts:
+            continue
+        tok = doc[starts[m.start]]
+        if not (tok.dep_.startswith("nsubj") and tok.head.lemma_.lower() in lexicon_en.SPEECH_LEMMAS):
+            continue
+        fuller = [o for o in raw if o is not m and 2 <= len(o.text.split()) <= 3 and o.text.endswith(" " + m.text)
+                  and all(w[:1].isupper() for w in o.text.split())
+                  and not any(fold(w) in _NOT_A_PERSON_WORDS for w in o.text.split())]
+        if fuller:
+            m.label = "PER"
+            for o in fuller:
+                o.label = "PER"
 
 
 def _glued_person(ent: Span) -> Span | None:

@@ -588,3 +588,15 @@ def test_an_acronym_made_of_every_long_word_joins_the_full_name():
     text = ("Le Service de police de la Ville de Montréal a ouvert une enquête. « Nous ne ferons aucun "
             "commentaire », a indiqué le SPVM.")
     assert quotes(text, "fr")[0][1] == "Service de police de la Ville de Montréal"
+
+
+def test_a_surname_that_speaks_makes_the_full_name_a_person_whatever_the_tagger_said():
+    text = ("Ultimately, rally organizers allowed Johnetta Elzie of St. Louis to address the crowd.\n\n"
+            "\"I thought there was going to be actions, not a show,\" Elzie said.")
+    assert quotes(text, "en") == [("I thought there was going to be actions, not a show,", "Johnetta Elzie")]
+
+
+def test_a_verb_glued_before_a_name_leaves_it():
+    text = ("\"It looks like the problem's been solved,\" said Darren Manning, who lives nearby.")
+    found = people(text, "en")
+    assert not any(name.startswith("Said") or name.startswith("said") for name in found)
