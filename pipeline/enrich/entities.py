@@ -643,7 +643,8 @@ def _relabel_named_people(raw: list[Mention], text: str) -> None:
 # Words that make a name an organisation's or a place's, not a person's ("Manchester United").
 _NOT_A_PERSON_WORDS = frozenset(fold(w) for w in """united city club party council group police service
 office news county state university college school hospital association union league inc ltd plc
-company corporation bank ministry department agency government fc court church airport""".split())
+company corporation bank ministry department agency government fc court church airport house street yard
+watch rights international institute foundation fund trust centre center""".split())
 
 
 def _relabel_speaking_surnames(doc: Doc, raw: list[Mention]) -> None:
@@ -788,6 +789,20 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
                 starts.insert(at, span.start_char)
             elif len(overlapping) == 1 and overlapping[0].label == "MISC" and overlapping[0].text == span.text:
                 overlapping[0].label = "PER"
+            elif len(overlapping) == 1 and overlapping[0].label in ("ORG", "LOC") and _looks_like_a_person(doc, span):
+                overlapping[0].label = "PER"  # "Government spokesman Phay Siphan said", tagged ORG
+
+
+def _looks_like_a_person(doc: Doc, span: Span) -> bool:
+    """A name of two or more capitalised words, none of an organisation's or a place's, that
+    starts with a first name, a title, or comes right after a role noun ("spokesman Phay Siphan")."""
+    words = span.text.split()
+    if len(words) < 2 or span.text.isupper() or not all(w[:1].isupper() for w in words) \
+            or any(fold(w) in _NOT_A_PERSON_WORDS for w in words):
+        return False
+    before = doc[span.start - 1] if span.start > 0 else None
+    return is_first_name(words[0]) or fold(words[0]) in _TITLE_WORDS or (
+        before is not None and (fold(before.text) in _ROLE_WORDS or fold(before.text) in _TITLE_WORDS))
 
 
 _NAME_STOP = frozenset(

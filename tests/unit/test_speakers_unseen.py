@@ -600,3 +600,11 @@ def test_a_verb_glued_before_a_name_leaves_it():
     text = ("\"It looks like the problem's been solved,\" said Darren Manning, who lives nearby.")
     found = people(text, "en")
     assert not any(name.startswith("Said") or name.startswith("said") for name in found)
+
+
+def test_a_named_speech_subject_tagged_as_an_organisation_is_a_person():
+    text = ("Opposition leader Sam Rainsy said the vote was rigged.\n\n"
+            "Government spokesman Phay Siphan said the announcement by the opposition was typical in the "
+            "country’s elections.\n\n"
+            "“The opposition party uses this game after every election,” he said.")
+    assert quotes(text, "en")[0][1] == "Phay Siphan"
