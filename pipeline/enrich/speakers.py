@@ -435,6 +435,9 @@ class _Attributor:
             if ref.gender in ("p", "n"):
                 # "s'indignent-ils" after "Les Jeunes Agriculteurs", "it said" after "the agency"
                 return self._recent_organisation(ref.token)
+            opener = self._sentence_opening_source(ref.token, ref.gender)
+            if opener >= 0:
+                return opener  # "Pour Frédéric Lagache, « … », déplore-t-il": the person of "Pour X"
             group = self._recent_person(ref.token, ref.gender)
             last_seen = max((t for t, g in self.subject_events + self.speaker_events
                              if g == group and t < ref.token), default=-1) if group >= 0 else -1
@@ -918,6 +921,26 @@ class _Attributor:
             if low == "to" and i > 0 and doc[i - 1].lower_ == "according":
                 return self._source_at(i + 1), i - 1
         return None
+
+    def _sentence_opening_source(self, tok: int, gender: str | None) -> int:
+        """The person named by a "Pour X," / "Selon X," that opens the sentence of token tok
+        (French), when the pronoun's gender does not exclude them; else -1."""
+        if self.lex is not lexicon_fr or tok >= len(self.doc):
+            return -1
+        first = tok
+        while first > 0 and self.sent[first - 1] == self.sent[tok]:
+            first -= 1
+        while first < tok and (self.doc[first].is_space or self.doc[first].is_punct or self.in_quote[first]):
+            first += 1
+        if self.doc[first].lower_ not in ("pour", "selon"):
+            return -1
+        found = self._selon(first, first + 1)
+        if not found or found[0] is None or found[0].kind != "ent":
+            return -1
+        group = found[0].group
+        if self.index.groups[group].label != "PER" or not self._compatible(group, gender):
+            return -1
+        return group
 
     def _source_cue_text(self, k: int) -> str:
         """The words of a source preposition starting at token k: "selon", "D'après", "according to"."""

@@ -608,3 +608,10 @@ def test_a_named_speech_subject_tagged_as_an_organisation_is_a_person():
             "country’s elections.\n\n"
             "“The opposition party uses this game after every election,” he said.")
     assert quotes(text, "en")[0][1] == "Phay Siphan"
+
+
+def test_a_pronoun_cue_goes_to_the_person_of_the_pour_that_opens_its_sentence():
+    text = ("« Ils ont été passés à tabac », a dit Alain Dupuis, un voisin.\n\n"
+            "Pour Frédéric Lagache, numéro 2 du syndicat de police Alliance, « à chaque fois, on entend la même "
+            "chose », déplore-t-il.")
+    assert [s for _, s in quotes(text, "fr")] == ["Alain Dupuis", "Frédéric Lagache"]
