@@ -518,7 +518,8 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
         i += 1
 
 
-_GLUED_BEFORE_NAMES = frozenset("said says smt shri sri senior junior freshman sophomore".split())
+_GLUED_BEFORE_NAMES = frozenset(
+    "said says smt shri sri senior junior freshman sophomore alhaji alhaja ayatollah datuk dato datin".split())
 
 
 def _trim_person_titles(raw: list[Mention]) -> None:
@@ -827,6 +828,7 @@ def _first_name_like(doc: Doc, i: int) -> bool:
     return (t.is_alpha and t.text[:1].isupper() and not t.is_upper and len(t.text) > 1
             and t.pos_ in ("PROPN", "NOUN", "ADJ", "X") and t.lower_ not in _HONORIFICS
             and t.lower_ not in _STYLED and t.lower_ not in _NAME_STOP and t.lower_ not in _STREET_WORDS
+            and t.lower_ not in _GLUED_BEFORE_NAMES
             and t.ent_type_ not in ("ORG", "GPE", "LOC", "NORP", "FAC")
             and fold(t.text) not in _TITLE_WORDS and "\n" not in t.whitespace_)
 

@@ -615,3 +615,11 @@ def test_a_pronoun_cue_goes_to_the_person_of_the_pour_that_opens_its_sentence():
             "Pour Frédéric Lagache, numéro 2 du syndicat de police Alliance, « à chaque fois, on entend la même "
             "chose », déplore-t-il.")
     assert [s for _, s in quotes(text, "fr")] == ["Alain Dupuis", "Frédéric Lagache"]
+
+
+def test_honorifics_and_school_years_before_a_name_stay_out_of_the_fullest_form():
+    text = ("Senior Kaden Groom knows that the team has more to offer.\n\n"
+            "“We had spots where we were sluggish,” Groom said.\n\n"
+            "THE Minister of Information, Alhaji Mohammed Idris says reforms are coming. "
+            "“You heard what the President had said,” Idris said.")
+    assert [s for _, s in quotes(text, "en")] == ["Kaden Groom", "Mohammed Idris"]
