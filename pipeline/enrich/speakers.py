@@ -82,6 +82,10 @@ def _folded_lexicon(lex: ModuleType) -> tuple[dict[str, str], frozenset[str], fr
 _SUBORDINATE_DEPS = frozenset("advcl ccomp acl csubj xcomp".split())
 
 
+# A dateline before the first words of an article: "MONTRÉAL – ", "PARIS (AFP) - ".
+_DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:\s*\([^()]{1,20}\))?\s*[–—-]\s*")
+
+
 class _Attributor:
     def __init__(self, doc: Doc, spans: list[QuoteSpan], index: EntityIndex, lang: str | None,
                  use_ranker: bool = True) -> None:
@@ -1266,7 +1270,8 @@ class _Attributor:
 
     def _leads_paragraph(self, span: QuoteSpan) -> bool:
         line_start = self.text.rfind("\n", 0, span.open_mark) + 1
-        return not _WORD.search(self.text[line_start:span.open_mark])
+        before = self.text[line_start:span.open_mark]
+        return not _WORD.search(before) or bool(_DATELINE.fullmatch(before))
 
     def _next_person(self, span: QuoteSpan) -> int:
         """The first person named outside quotations in the two sentences after `span`."""

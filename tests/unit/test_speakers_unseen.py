@@ -623,3 +623,9 @@ def test_honorifics_and_school_years_before_a_name_stay_out_of_the_fullest_form(
             "THE Minister of Information, Alhaji Mohammed Idris says reforms are coming. "
             "“You heard what the President had said,” Idris said.")
     assert [s for _, s in quotes(text, "en")] == ["Kaden Groom", "Mohammed Idris"]
+
+
+def test_a_dateline_does_not_stop_a_quotation_from_leading_its_paragraph():
+    text = ("MONTRÉAL – « L’équipe qui a joué le meilleur match ce soir a gagné. On va prendre le point. » "
+            "Martin St-Louis a décortiqué ce revers de 5-4.")
+    assert quotes(text, "fr")[0][1] == "Martin St-Louis"
