@@ -628,6 +628,13 @@ class _Attributor:
             left = self._left_subject(verb)
             if left is not None:
                 return left
+        elif not post_quote:
+            # a French subject before a cue that precedes the quotation: in "X a fustigé la
+            # visite du chef de la diplomatie : « … »" the words after the verb are its object
+            # (a subject that names nobody does not count: "25 policiers blessés, a dit X")
+            left = self._left_subject(verb)
+            if left is not None and left.kind in ("ent", "role"):
+                return left
         # a subject written after the verb: "a lancé mercredi le ministre", "said Mrs Beckett"
         i = verb + 1
         crossed_preposition = False

@@ -629,3 +629,11 @@ def test_a_dateline_does_not_stop_a_quotation_from_leading_its_paragraph():
     text = ("MONTRÉAL – « L’équipe qui a joué le meilleur match ce soir a gagné. On va prendre le point. » "
             "Martin St-Louis a décortiqué ce revers de 5-4.")
     assert quotes(text, "fr")[0][1] == "Martin St-Louis"
+
+
+def test_a_french_subject_before_a_cue_beats_the_object_after_its_verb():
+    text = ("Concernant le Venezuela, le président français Emmanuel Macron a qualifié le régime de son homologue "
+            "Nicolas Maduro de \"dictature\".\n\n"
+            "Au cours de la nuit, 25 policiers ont été blessés, a encore dit M. Darmanin, en apportant \"tout son "
+            "soutien aux personnels blessés\".")
+    assert [s for _, s in quotes(text, "fr")] == ["Emmanuel Macron", "Darmanin"]
