@@ -446,7 +446,8 @@ _SPEAKING_SEATS = frozenset(fold(w) for w in (
     "Élysée", "Elysée", "Matignon", "Kremlin", "Quai d'Orsay", "Maison Blanche", "Maison-Blanche",
     "White House", "Downing Street", "Pentagon", "Pentagone"))
 # Institutions a French article names by kind alone when they speak: "annonce la gendarmerie".
-_BARE_INSTITUTIONS = frozenset("gendarmerie préfecture police parquet mairie intersyndicale présidence ministère".split())
+_BARE_INSTITUTIONS = frozenset(
+    "gendarmerie préfecture police parquet mairie intersyndicale présidence ministère".split())
 _INSTITUTIONS_NEEDING_A_NAME = frozenset("présidence ministère".split())
 
 

@@ -578,10 +578,11 @@ def test_a_lone_first_name_that_acts_is_a_person_but_not_a_town_or_a_country():
 def test_institutions_named_by_kind_with_their_complement_speak():
     text = ("La présidence ukrainienne a dénoncé jeudi une \"provocation délibérée\" de Moscou.\n\n"
             "\"Israël rejette la déclaration commune\", a indiqué le ministère israélien des Affaires étrangères.\n\n"
-            "L'intersyndicale appelle les salariés à faire du 1er mai une \"journée de mobilisation exceptionnelle\".\n\n"
+            "L'intersyndicale appelle les salariés à faire du 1er mai une "
+            "\"journée de mobilisation exceptionnelle\".\n\n"
             "« Les pompiers sont toujours là », annonce la gendarmerie présente sur les lieux.")
-    assert [s for _, s in quotes(text, "fr")] == ["présidence ukrainienne", "ministère israélien des Affaires étrangères",
-                                                  "intersyndicale", "gendarmerie"]
+    assert [s for _, s in quotes(text, "fr")] == [
+        "présidence ukrainienne", "ministère israélien des Affaires étrangères", "intersyndicale", "gendarmerie"]
 
 
 def test_an_acronym_made_of_every_long_word_joins_the_full_name():
