@@ -9,7 +9,7 @@ déclarer ajouter expliquer estimer souligner affirmer indiquer préciser racont
 insister juger critiquer constater annoncer plaider asséner dénoncer relever confier avouer
 rappeler noter observer marteler regretter déplorer commenter résumer témoigner confirmer
 répéter exclamer indigner souffler détailler argumenter fustiger saluer interpeller concéder
-enchaîner nuancer soupirer tweeter insurger féliciter lâcher glisser protester réclamer
+enchaîner commencer nuancer soupirer tweeter insurger féliciter lâcher glisser protester réclamer
 demander raisonner analyser avancer conseiller signaler twitter poster publier haranguer
 accuser qualifier menacer annoncer assurer tonner clamer proclamer répliquer rétorquer
 objecter interroger questionner plaisanter ironiser rassurer alerter informer mentionner

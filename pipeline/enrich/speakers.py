@@ -190,8 +190,12 @@ class _Attributor:
             subj = any(self.doc[i].dep_.startswith("nsubj") for i in range(a, b))
             if not subj:
                 j = a - 1
+                titles = 0  # "said Foreign Affairs Minister Vivian Balakrishnan": a title between
                 while j >= 0 and (self.doc[j].lower_ in self.lex.SKIPPABLE or self.doc[j].pos_ in ("ADV", "DET")
-                                  or self.doc[j].text == ","):
+                                  or self.doc[j].text == ","
+                                  or (titles < 4 and self.doc[j].text[:1].isupper() and not self.speech[j]
+                                      and self.doc[j].pos_ in ("PROPN", "NOUN", "ADJ"))):
+                    titles += self.doc[j].text[:1].isupper()
                     j -= 1
                 subj = j >= 0 and self.speech[j]
             if not subj:
