@@ -723,8 +723,12 @@ def _name_tokens(tok: Token) -> tuple[int, int] | None:
     # (a "Mr" or "Mme" stays: the tagger nearly always has those names already)
     while start < tok.i and fold(doc[start].text) in _TITLE_WORDS and doc[start].lower_ not in _HONORIFICS:
         start += 1
+    if start < tok.i and doc[start].lower_ in _HONORIFICS and doc[start + 1].text != "-":
+        start += 1  # "Dr Osafo-Maafo said": the tagger missed the name, so "Dr" cannot stay
     words = doc[start:end + 1]
-    if any(not t.text[:1].isupper() or fold(t.text) in _TITLE_WORDS or t.lower_ in _HONORIFICS for t in words):
+    # (a hyphen joins the parts of a name: "Osafo-Maafo")
+    if any((not t.text[:1].isupper() and t.text != "-") or fold(t.text) in _TITLE_WORDS or t.lower_ in _HONORIFICS
+           for t in words):
         return None
     return start, end + 1
 
@@ -794,6 +798,19 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
                 overlapping[0].label = "PER"
             elif len(overlapping) == 1 and overlapping[0].label in ("ORG", "LOC") and _looks_like_a_person(doc, span):
                 overlapping[0].label = "PER"  # "Government spokesman Phay Siphan said", tagged ORG
+            elif len(overlapping) == 1 and overlapping[0].label != "PER" and _title_before(overlapping[0], span):
+                # "Liberal MP Stephane Dion said", tagged MISC as a whole: the name is the person
+                m = overlapping[0]
+                m.start, m.end, m.text, m.label = span.start_char, span.end_char, span.text, "PER"
+
+
+def _title_before(mention: Mention, span: Span) -> bool:
+    """Whether `mention` is `span` with only a title or a role written before it ("Liberal MP")."""
+    if not (mention.end == span.end_char and mention.start < span.start_char) or len(span.text.split()) < 2:
+        return False  # (a single word after "General" is "General Motors")
+    prefix = mention.text[:span.start_char - mention.start].split()
+    return 0 < len(prefix) <= 3 and any(
+        w.lower() in _HONORIFICS or fold(w) in _TITLE_WORDS or fold(w) in _ROLE_WORDS for w in prefix)
 
 
 def _looks_like_a_person(doc: Doc, span: Span) -> bool:

@@ -666,3 +666,10 @@ def test_council_and_parliament_titles_leave_the_name():
     found = people("Leeds council leader Coun Keith Wakefield said the cuts were \"brutal\". "
                    "Speaker Bronwyn Bishop ruled the question out of order.", "en")
     assert "Keith Wakefield" in found and "Bronwyn Bishop" in found
+
+
+def test_a_name_with_a_title_tagged_as_a_whole_or_with_a_hyphen_is_found_as_the_speaker():
+    text = ("\"If he misled Canadians then it must be known,\" Liberal MP Stephane Dion said Friday.\n\n"
+            "Senior Minister, Yaw Osafo-Maafo, said the declaration was appropriate.\n\n"
+            "“We are the only major country without an agency,” Dr Osafo-Maafo said.")
+    assert [s for _, s in quotes(text, "en")] == ["Stephane Dion", "Yaw Osafo-Maafo"]
