@@ -33,7 +33,7 @@ _HONORIFICS = frozenset(
     "m. m mm. mme mmes mlle me mgr pr dr dr. mr mr. mrs mrs. ms ms. miss prof prof. sen sen. rep rep. "
     "gov gov. cpl cpl. sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp. president "
     "président présidente minister ministre chief judge juge cllr cllr. councillor cr cr. coun coun. cllrs "
-    "speaker".split()
+    "speaker justice supt supt.".split()
 )
 _STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
 _NAME_PARTICLES = frozenset("de du des la le van von der den di da do dos das del bin ben al el ibn y e".split())
@@ -446,6 +446,8 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
 _SPEAKING_SEATS = frozenset(fold(w) for w in (
     "Élysée", "Elysée", "Matignon", "Kremlin", "Quai d'Orsay", "Maison Blanche", "Maison-Blanche",
     "White House", "Downing Street", "Pentagon", "Pentagone"))
+# Venues named after a person that the tagger takes for that person.
+_PLACES_NAMED_AFTER_PEOPLE = frozenset(("roland garros", "pierre mauroy", "geoffroy guichard", "jean bouin"))
 # Institutions a French article names by kind alone when they speak: "annonce la gendarmerie".
 _BARE_INSTITUTIONS = frozenset(
     "gendarmerie préfecture police parquet mairie intersyndicale présidence ministère".split())
@@ -482,6 +484,8 @@ def _add_speaking_institutions(doc: Doc, raw: list[Mention]) -> None:
     for m in raw:
         if m.label == "LOC" and fold(m.text) in _SPEAKING_SEATS:
             m.label = "ORG"
+        elif m.label == "PER" and fold(m.text).replace("-", " ") in _PLACES_NAMED_AFTER_PEOPLE:
+            m.label = "LOC"  # "à Roland-Garros" is the tournament, not the aviator
     if doc.lang_ != "fr":
         return
     for t in doc:

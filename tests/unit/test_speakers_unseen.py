@@ -673,3 +673,18 @@ def test_a_name_with_a_title_tagged_as_a_whole_or_with_a_hyphen_is_found_as_the_
             "Senior Minister, Yaw Osafo-Maafo, said the declaration was appropriate.\n\n"
             "“We are the only major country without an agency,” Dr Osafo-Maafo said.")
     assert [s for _, s in quotes(text, "en")] == ["Stephane Dion", "Yaw Osafo-Maafo"]
+
+
+# -- after the test19 and test20 first runs ----------------------------------------------------
+
+def test_a_venue_named_after_a_person_is_no_speaker():
+    text = ("Margaux Rouvroy a gagné son premier match à Roland-Garros.\n\n"
+            "« C'est top d'avoir ouvert ce court », a-t-elle confié à Roland-Garros.")
+    assert quotes(text, "fr")[0][1] == "Margaux Rouvroy"
+    assert "Roland-Garros" not in people(text, "fr")
+
+
+def test_judicial_and_police_titles_leave_the_name():
+    found = people("Justice Athar Minallah asked the lawyer a question. Supt Brendan Fogarty said leave was "
+                   "cancelled.", "en")
+    assert "Athar Minallah" in found and "Brendan Fogarty" in found
