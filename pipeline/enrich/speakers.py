@@ -814,6 +814,12 @@ class _Attributor:
                     named = self._apposed_name(c.i, verb)
                     if named is not None:
                         return named
+                    # "Mum-of-four Tracey Tomlinson, volunteer coordinator, said": the parser
+                    # made the name an apposition of the noun before it
+                    apposed = next((a for a in c.children if a.dep_ == "appos" and a.i < verb
+                                    and self._person(self.group_at[a.i])), None)
+                    if apposed is not None and not self._person(g):
+                        return _Ref("ent", apposed.i, group=self.group_at[apposed.i])
                 start = c.left_edge.i if c.pos_ in ("NOUN", "PROPN") and c.left_edge.i >= c.i - 3 else c.i
                 return self._ref_at(start, after_verb=False) or self._ref_at(c.i, after_verb=False)
         return None
