@@ -1430,7 +1430,7 @@ class _Attributor:
         if open_tok <= 0 or open_tok >= len(self.doc):
             return -1
         last = open_tok - 1
-        while last > 0 and (self.doc[last].is_space or self.doc[last].is_punct and self.doc[last].text not in ".!?:"):
+        while last > 0 and (self.doc[last].is_space or (self.doc[last].is_punct and self.doc[last].text not in ".!?:")):
             last -= 1
         sid = self.sent[last]
         first = last
