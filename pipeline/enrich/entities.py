@@ -33,7 +33,7 @@ _HONORIFICS = frozenset(
     "m. m mm. mme mmes mlle me mgr pr dr dr. mr mr. mrs mrs. ms ms. miss prof prof. sen sen. rep rep. "
     "gov gov. cpl cpl. sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp. president "
     "président présidente minister ministre chief judge juge cllr cllr. councillor cr cr. coun coun. cllrs "
-    "speaker justice supt supt.".split()
+    "speaker justice supt supt. smt shri sri alhaji alhaja ayatollah datuk dato datin".split()
 )
 _STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
 _NAME_PARTICLES = frozenset("de du des la le van von der den di da do dos das del bin ben al el ibn y e".split())
@@ -524,8 +524,8 @@ def _join_split_names(raw: list[Mention], text: str) -> None:
         i += 1
 
 
-_GLUED_BEFORE_NAMES = frozenset(
-    "said says smt shri sri senior junior freshman sophomore alhaji alhaja ayatollah datuk dato datin".split())
+# Words the tagger glues before a name that are no title: a verb, a school year.
+_GLUED_BEFORE_NAMES = frozenset("said says senior junior freshman sophomore".split())
 
 
 def _trim_person_titles(raw: list[Mention]) -> None:
@@ -546,8 +546,8 @@ def _trim_person_titles(raw: list[Mention]) -> None:
             cut = m.text.index(second, len(first))
             m.start += cut
             m.text = m.text[cut:]
-        # "Said Darren Manning", "Smt Sheila Dikshit", "Senior Kaden Groom": a verb, an Indian
-        # honorific or a school year the tagger glued before the name
+        # "Said Darren Manning", "Senior Kaden Groom": a verb or a school year the tagger glued
+        # before the name (honorifics such as "Smt" left with the titles above)
         words = m.text.split()
         if len(words) >= 3 and words[0].lower() in _GLUED_BEFORE_NAMES:
             cut = m.text.index(words[1], len(words[0]))
