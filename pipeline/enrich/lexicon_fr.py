@@ -54,6 +54,7 @@ réjouit réjouissent réjoui réjouie réjouis réjouissait
 souvient souviennent souvenu souvenait
 croit croient croyait
 prédit prédisent prédisait
+prévoit prévoient prévoyait
 craint craignent craignait
 plaint plaignent plaignait
 garantit garantissent garanti

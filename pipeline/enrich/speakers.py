@@ -83,6 +83,7 @@ _SUBORDINATE_DEPS = frozenset("advcl ccomp acl csubj xcomp".split())
 
 
 # A dateline before the first words of an article: "MONTRÉAL – ", "PARIS (AFP) - ".
+_CREDIT = re.compile(r"photo|crédit|credit|©|illustration|image", re.IGNORECASE)
 _DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:\s*\([^()]{1,20}\))?\s*[–—-]\s*")
 
 
@@ -420,11 +421,11 @@ class _Attributor:
             # "A top Senate Republican says …" introduces someone named just after
             for tok, group in self.subject_events:
                 if tok > ref.token and self.sent[tok] <= self.sent[ref.token] + 2 \
-                        and not self._role_conflict(group, role):
+                        and self._compatible(group, ref.gender) and not self._role_conflict(group, role):
                     self._bind(group, role)
                     return group
         group = self._recent_person(ref.token, ref.gender, exclude_sentence=False, role=role)
-        if group < 0:
+        if group < 0 and not ref.indefinite:
             for tok, g in self.subject_events:  # a role named before its holder ("l'autorité de tutelle")
                 if tok > ref.token:
                     group = g
@@ -1174,7 +1175,12 @@ class _Attributor:
             i += 1
         # 5. a paragraph ending with a colon introduces the quotation below it: "Il ajoute :",
         # "Statement from Representative Kathleen Rice:"
-        return self._colon_intro(span)
+        ref, cue, found = self._colon_intro(span)
+        if found:
+            return ref, cue, found
+        # 6. a short label without a verb names who speaks: "Le plus heureux : Stéphane Moulin
+        # (entraîneur d'Angers)" on the line above the quotation, or glued before it
+        return self._label_intro(span)
 
     def _colon_intro(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
         if not self._leads_paragraph(span):
@@ -1201,6 +1207,30 @@ class _Attributor:
                 if wanted(self.group_at[k]) and not self.in_quote[k]:
                     return _Ref("ent", k, group=self.group_at[k]), ":", True
         return None, None, False
+
+    def _label_intro(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
+        line_start = self.text.rfind("\n", 0, span.open_mark) + 1
+        prev_end = max((s.outer_end for s in self.spans if s.outer_end <= span.open_mark), default=0)
+        start, end = max(line_start, prev_end), span.open_mark
+        if not _WORD.search(self.text[start:end]):
+            # the quotation leads its paragraph: the label is the whole line above it
+            before = self.text[:line_start].rstrip()
+            start, end = max(before.rfind("\n") + 1, prev_end), len(before)
+        elif not self.text[start:end].rstrip().endswith((")", ":", "–", "—", "-")):
+            return None, None, False  # "Pour le président, Emmanuel Macron « perd son temps »"
+        label = re.sub(r"\([^()]*\)\s*[:–—-]?\s*$", "", self.text[start:end])
+        words = _WORD.findall(label)
+        if not words or len(words) > 8 or _CREDIT.search(label):
+            return None, None, False
+        a, b = self._tok(start), self._tok_end(end)
+        if any(self.doc[k].pos_ in ("VERB", "AUX") for k in range(a, min(b, len(self.doc)))):
+            return None, None, False
+        people = [k for k in range(a, min(b, len(self.doc)))
+                  if self._person(self.group_at[k]) and not self.in_quote[k] and not self._after_preposition(k)]
+        if not people:
+            return None, None, False
+        k = people[-1]  # the name closest to the quotation: "Clinton County Chairman Mark Henry"
+        return _Ref("ent", k, group=self.group_at[k]), None, True
 
     def _fill_from_neighbours(self, groups_of: list[int], cue_found: list[bool]) -> None:
         spans = self.spans

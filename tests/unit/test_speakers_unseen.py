@@ -688,3 +688,32 @@ def test_judicial_and_police_titles_leave_the_name():
     found = people("Justice Athar Minallah asked the lawyer a question. Supt Brendan Fogarty said leave was "
                    "cancelled.", "en")
     assert "Athar Minallah" in found and "Brendan Fogarty" in found
+
+
+# -- session 5, after reading the test18 to test21 errors ------------------------------------
+
+def test_an_unnamed_spokeswoman_is_not_the_man_named_later():
+    text = ("La fermeture « interviendra fin mai », a précisé une porte-parole de la direction.\n\n"
+            "« Quelques salariés travaillent encore sur place », a-t-elle indiqué.\n\n"
+            "« C'est la fin d'une histoire », a réagi auprès de l'AFP Franck Bizet, délégué CGT.\n\n"
+            "« On s'y attendait », a-t-il poursuivi.")
+    assert [s for _, s in quotes(text, "fr")] == [None, None, "Franck Bizet", "Franck Bizet"]
+
+
+def test_a_verbless_label_names_the_speaker_of_the_quotation_after_it():
+    text = ("Les réactions des entraîneurs après les matchs de samedi soir.\n\n"
+            "Le plus remonté : Fabien Mercadal (entraîneur de Caen)\n\n"
+            "« Rien n'est fait mathématiquement, on a le devoir de jouer chaque minute à fond. »\n\n"
+            "Le plus heureux : Stéphane Moulin (entraîneur d'Angers)\n\n"
+            "« Ce soir, je suis très satisfait pour plusieurs raisons. »\n\n"
+            "Le plus fataliste : Lucien Favre (Nice)« Les passes c'est bien, mais il faut du dribble. »"
+            "Le plus pragmatique : Gustavo Poyet (Bordeaux)« On n'a pas été magnifique avec le ballon. »")
+    assert [s for _, s in quotes(text, "fr")] == ["Fabien Mercadal", "Stéphane Moulin", "Lucien Favre",
+                                                  "Gustavo Poyet"]
+
+
+def test_prevoir_reports_a_forecast():
+    text = ("« Moi, j'ai une petite retraite », témoigne un homme.\n\n"
+            "Des produits d'hygiène baissent\n\n"
+            "« Ça va mettre entre six et huit mois », prévoit Rodolphe Bonnasse, expert consommation.")
+    assert [s for _, s in quotes(text, "fr")] == [None, "Rodolphe Bonnasse"]
