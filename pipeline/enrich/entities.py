@@ -428,7 +428,7 @@ def _add_institutions(doc: Doc, raw: list[Mention]) -> None:
         while k > 0 and doc[k].pos_ == "ADJ":  # "l'agence régionale de santé"
             k -= 1
         if fold(doc[k].text) not in _INSTITUTION_NOUNS or doc[k].text[:1].isupper() and k > 0 \
-                and doc[k - 1].text[:1].isupper():
+                and doc[k - 1].text[:1].isupper() and doc[k - 1].pos_ != "DET":
             continue
         while k >= 2 and doc[k - 1].lower_ in _OF and fold(doc[k - 2].text) in _INSTITUTION_NOUNS:
             k -= 2  # "la préfecture de police de Paris"
@@ -450,7 +450,8 @@ _SPEAKING_SEATS = frozenset(fold(w) for w in (
 _PLACES_NAMED_AFTER_PEOPLE = frozenset(("roland garros", "pierre mauroy", "geoffroy guichard", "jean bouin"))
 # Institutions a French article names by kind alone when they speak: "annonce la gendarmerie".
 _BARE_INSTITUTIONS = frozenset(
-    "gendarmerie préfecture police parquet mairie intersyndicale présidence ministère".split())
+    "gendarmerie préfecture police parquet mairie intersyndicale présidence ministère armée municipalité "
+    "opposition".split())
 _INSTITUTIONS_NEEDING_A_NAME = frozenset("présidence ministère".split())
 
 
@@ -486,6 +487,8 @@ def _add_speaking_institutions(doc: Doc, raw: list[Mention]) -> None:
             m.label = "ORG"
         elif m.label == "PER" and fold(m.text).replace("-", " ") in _PLACES_NAMED_AFTER_PEOPLE:
             m.label = "LOC"  # "à Roland-Garros" is the tournament, not the aviator
+        elif m.label == "LOC" and fold(m.text.split()[0]) in _INSTITUTION_NOUNS - {"ville", "city"}:
+            m.label = "ORG"  # "la Municipalité lausannoise" is an authority, not a place
     if doc.lang_ != "fr":
         return
     for t in doc:
@@ -502,8 +505,22 @@ def _add_speaking_institutions(doc: Doc, raw: list[Mention]) -> None:
             continue
         if any(m.label == "ORG" and fold(m.text).startswith(fold(t.text)) for m in raw):
             continue  # "le parquet" is the "parquet de Lille" named in the article: speakers.py finds it
+        # "ajoute l'armée" after "L'armée israélienne a revendiqué": one institution, named in full
+        name = span.text if len(span) > 1 else _fuller_institution(doc, t) or span.text
         at = next((i for i, m in enumerate(raw) if m.start > span.start_char), len(raw))
-        raw.insert(at, Mention(span.start_char, span.end_char, span.text, "ORG"))
+        raw.insert(at, Mention(span.start_char, span.end_char, name, "ORG"))
+
+
+def _fuller_institution(doc: Doc, noun: Token) -> str | None:
+    """The fullest form under which the article names the institution `noun` ("armée") with
+    a determiner: "l'armée israélienne" gives "armée israélienne"; the closest before it first."""
+    forms = []
+    for t in doc:
+        if t.i != noun.i and t.lower_ == noun.lower_ and t.i > 0 and doc[t.i - 1].lower_ in ("la", "le", "l'", "l’"):
+            span = doc[t.i:_institution_end(doc, t.i + 1)]
+            if len(span) > 1 and not any(w.lower_ in lexicon_fr.SPEECH_FORMS for w in span[1:]):
+                forms.append((t.i > noun.i, abs(t.i - noun.i), span.text))
+    return min(forms)[2] if forms else None
 
 
 def _join_split_names(raw: list[Mention], text: str) -> None:

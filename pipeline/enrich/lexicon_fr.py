@@ -202,7 +202,7 @@ ORG_KIND_NOUNS: dict[str, str] = {
     "mairie": "city", "ville": "city", "gendarmerie": "police", "police": "police", "rectorat": "education",
     "hôpital": "hospital", "tribunal": "court", "ambassade": "embassy", "institut": "agency",
     "organisme": "agency", "office": "agency", "groupe": "company", "enseigne": "company",
-    "direction": "company", "ong": "association",
+    "direction": "company", "ong": "association", "armée": "army", "municipalité": "city",
 }
 ORG_KIND_NAMES: dict[str, frozenset[str]] = {
     "union": frozenset("cgt cfdt fo cftc unsa sud solidaires fsu cfe-cgc cgc snes snuipp sgp syndicat "

@@ -1254,6 +1254,8 @@ class _Attributor:
                 prev = next((groups_of[j] for j in range(qi - 1, -1, -1) if groups_of[j] >= 0), -1)
                 recent = self._recent_person(self._tok(span.open_mark), None, exclude_sentence=False)
                 introduced = self._introduced_just_before(qi) if para_quote and not span.continued else -1
+                if introduced < 0 and not span.continued and not para_quote:
+                    introduced = self._introduced_just_after(qi)
                 if introduced >= 0:
                     groups_of[qi] = introduced
                 elif span.continued or para_quote or (prev >= 0 and self._follows_closely(qi)):
@@ -1429,7 +1431,7 @@ class _Attributor:
                 k -= 1
         return -1
 
-    def _person_subject_of_sentence(self, first_tok: int, main_clause: bool = False) -> int:
+    def _person_subject_of_sentence(self, first_tok: int, main_clause: bool = False, named: bool = False) -> int:
         """The person who is the subject of a verb (outside quotations) in the sentence that
         starts at token first_tok (with main_clause: of its main verb, and not "on"), or -1."""
         doc = self.doc
@@ -1445,7 +1447,7 @@ class _Attributor:
                 ref = self._ref_at(start, after_verb=False)
                 if ref and ref.kind == "none" and self.group_at[t.i] >= 0:
                     ref = _Ref("ent", t.i, group=self.group_at[t.i])
-                if ref and ref.kind in ("ent", "pron", "role"):
+                if ref and ref.kind in (("ent",) if named else ("ent", "pron", "role")):
                     g = self.resolve(ref)
                     if g >= 0 and self.index.groups[g].label == "PER":
                         return g
@@ -1471,6 +1473,35 @@ class _Attributor:
         if qi > 0 and self._tok_end(self.spans[qi - 1].outer_end) > first:
             return -1
         return self._person_subject_of_sentence(first, main_clause=True)
+
+    def _introduced_just_after(self, qi: int) -> int:
+        """For a quotation that opens its paragraph as a sentence of its own, the person named
+        as the main subject of the next sentence: "« C'est la première fois » et « c'est l'un
+        des plus beaux jours de ma vie ». Ému, Vincent Lindon a dédié son prix …"."""
+        span = self.spans[qi]
+        if not self._leads_paragraph(span):
+            return -1
+        end = span.outer_end
+        for other in self.spans[qi + 1:]:  # quotations joined to it: « A » et « B ».
+            joint = _WORD.findall(self.text[end:other.open_mark])
+            if other.paragraph != span.paragraph or joint not in ([], ["et"], ["and"]):
+                break
+            end = other.outer_end
+        after = self.text[end:]
+        body = self.text[span.start:span.end].rstrip()
+        if not (after.lstrip()[:1] in (".", "!", "?") or body[-1:] in (".", "!", "?", "…")):
+            return -1  # the sentence goes on after the quotation
+        para_end = self.text.find("\n", end)
+        para_end = len(self.text) if para_end < 0 else para_end
+        for k in range(self._tok_end(end), self._tok(para_end)):
+            t = self.doc[k]
+            if self.in_quote[k] or "subj" not in t.dep_ or t.head.dep_.split(":")[0] in _SUBORDINATE_DEPS:
+                continue
+            if t.dep_.startswith("expl"):
+                continue
+            g = self.group_at[t.i]
+            return g if self._person(g) else -1  # the first subject only
+        return -1
 
     def _keep(self, att: Attribution, cue_found: bool) -> bool:
         """Drop titles of works and speakerless scare quotes; keep every other quotation."""

@@ -717,3 +717,28 @@ def test_prevoir_reports_a_forecast():
             "Des produits d'hygiène baissent\n\n"
             "« Ça va mettre entre six et huit mois », prévoit Rodolphe Bonnasse, expert consommation.")
     assert [s for _, s in quotes(text, "fr")] == [None, "Rodolphe Bonnasse"]
+
+
+def test_a_quotation_opening_its_paragraph_goes_to_the_person_named_as_subject_just_after():
+    text = ("Vincent Lindon et Jacques Audiard ont été récompensés à Cannes pour Dheepan.\n\n"
+            "\"C'est la première fois que je reçois un prix\" et \"c'est l'un des plus beaux jours de ma vie\". "
+            "Ému, Vincent Lindon a dédié son prix \"aux citoyens laissés pour compte\".")
+    assert [s for _, s in quotes(text, "fr")] == ["Vincent Lindon"] * 3
+
+
+def test_an_institution_named_by_its_kind_speaks_under_its_fullest_name():
+    text = ("L'armée israélienne a revendiqué une frappe à Beyrouth.\n\n"
+            "« Il n'y a pour l'heure aucun changement dans les directives », ajoute l'armée.")
+    assert quotes(text, "fr") == [("Il n'y a pour l'heure aucun changement dans les directives",
+                                   "armée israélienne")]
+
+
+def test_an_authority_the_tagger_took_for_a_place_is_an_organisation():
+    text = ("Manifestations : la Municipalité veut ouvrir le dialogue\n\n"
+            "Dans un communiqué diffusé vendredi, la Municipalité lausannoise dit avoir entendu "
+            "«des récits manifestement très différents».")
+    organisations = {e.text for e in analyse_text(text, "fr").entities if e.label == "ORG"}
+    assert "Municipalité lausannoise" in organisations
+    text = "Manifestations à Lausanne\n\nLa Municipalité de Lausanne veut « ouvrir le dialogue » avec eux."
+    organisations = {e.text for e in analyse_text(text, "fr").entities if e.label == "ORG"}
+    assert "Municipalité de Lausanne" in organisations  # "La" before it is no capitalised name
