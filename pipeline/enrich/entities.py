@@ -402,7 +402,9 @@ _POST_NOMINALS = frozenset("MS AM MP MSP MLA MEP TD QC KC OBE MBE CBE".split())
 _APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
 # what a family calls its members is not a name: "Mum said", "Papa a raconté"
 _KINSHIP_WORDS = frozenset("mum mom mummy mommy dad daddy papa maman papy mamie grandma grandpa granny".split())
-_NOT_NAMES = _TITLE_WORDS | _KINSHIP_WORDS  # a span that is only one of these is no name
+# demonstrative pronouns the tagger sometimes takes for a name ("Celui qui affirme …")
+_PRONOUNS_TAKEN_FOR_NAMES = frozenset("celui celle ceux celles".split())
+_NOT_NAMES = _TITLE_WORDS | _KINSHIP_WORDS | _PRONOUNS_TAKEN_FOR_NAMES  # a span that is only one of these is no name
 _NEWS_AGENCIES = frozenset(
     "xinhua afp reuters ap ani pti ians tass ria belga ansa efe dpa kyodo yonhap anadolu".split())
 _INSTITUTION_NOUNS = frozenset(fold(w) for w in lexicon_fr.ORG_KIND_NOUNS) | frozenset(
@@ -808,7 +810,7 @@ def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, i
             if name is None:
                 continue
             span = doc[name[0]:name[1]]
-            if any(s <= span.start_char < e for s, e in credits) or fold(span.text) in _KINSHIP_WORDS:
+            if any(s <= span.start_char < e for s, e in credits) or fold(span.text) in _NOT_NAMES:
                 continue
             overlapping = [m for m in raw if m.end > span.start_char and m.start < span.end_char]
             if not overlapping:

@@ -1201,10 +1201,14 @@ class _Attributor:
             if self.speech[k] and not self.in_quote[k]:
                 ref, cue = self._cue_from_verb(k, post_quote=False)
                 return ref, cue, True
-        # "Arnaud Démare (FRA - Groupama-FDJ), 3e :": the person of the line before its team
+        # "Arnaud Démare (FRA - Groupama-FDJ), 3e :": the person of the line before its team,
+        # not one named in brackets ("Garbine Muguruza (victorieuse de Yanina Wickmayer) :")
+        line = self.text[intro_line_start:len(before)]
         for wanted in (self._person, self._speaker_group):
             for k in range(colon - 1, intro_start - 1, -1):
-                if wanted(self.group_at[k]) and not self.in_quote[k]:
+                at = self.doc[k].idx - intro_line_start
+                bracketed = line.count("(", 0, at) > line.count(")", 0, at)
+                if wanted(self.group_at[k]) and not self.in_quote[k] and not bracketed:
                     return _Ref("ent", k, group=self.group_at[k]), ":", True
         return None, None, False
 

@@ -742,3 +742,21 @@ def test_an_authority_the_tagger_took_for_a_place_is_an_organisation():
     text = "Manifestations à Lausanne\n\nLa Municipalité de Lausanne veut « ouvrir le dialogue » avec eux."
     organisations = {e.text for e in analyse_text(text, "fr").entities if e.label == "ORG"}
     assert "Municipalité de Lausanne" in organisations  # "La" before it is no capitalised name
+
+
+def test_a_person_in_brackets_on_the_label_line_is_not_the_speaker():
+    text = ("Roland-Garros : elles ont dit…\n\n"
+            "Serena Williams (victorieuse de Yanina Wickmayer) :\n\n"
+            "« J'avais besoin de travailler avec quelqu'un qui sait me gérer. »\n\n"
+            "Simona Halep (victorieuse de Naomi Osaka) :\n\n"
+            "« C'était un match difficile et je suis très contente de m'en sortir. »")
+    assert [s for _, s in quotes(text, "fr")] == ["Serena Williams", "Simona Halep"]
+
+
+def test_celui_qui_is_no_name():
+    text = ("Alors qu'Emmanuel Macron entame son troisième mois à l'Élysée, le président de la République "
+            "poursuit les rencontres diplomatiques.\n\n"
+            "Celui qui affirme passer « la moitié de son temps sur les sujets internationaux » a dévoilé "
+            "plusieurs points de ses conversations avec le président américain Donald Trump.")
+    assert quotes(text, "fr") == [("la moitié de son temps sur les sujets internationaux", "Emmanuel Macron")]
+    assert "Celui" not in people(text, "fr")
