@@ -642,7 +642,12 @@ def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
             (m.label == "MISC" and first_name_gender(m.text) is not None)
             or (m.label == "LOC" and m.text.casefold() in LISTED_FIRST_NAMES
                 and not (i > 0 and doc[i - 1].pos_ == "DET")))
-        if age or lives or role or acts:
+        # a lone first name of known gender tagged MISC is a person ("Pour Aurélie et sa
+        # famille, …"): MISC is for events, works and nationalities, which rarely carry one
+        # (in French: English MISC is mostly nationalities, and "German" is also a first name)
+        lone = doc.lang_ == "fr" and i == last and m.label == "MISC" and first_name_gender(m.text) is not None \
+            and not (i > 0 and doc[i - 1].pos_ == "DET")
+        if age or lives or role or acts or lone:
             m.label = "PER"
 
 

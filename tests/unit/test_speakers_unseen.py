@@ -760,3 +760,11 @@ def test_celui_qui_is_no_name():
             "plusieurs points de ses conversations avec le président américain Donald Trump.")
     assert quotes(text, "fr") == [("la moitié de son temps sur les sujets internationaux", "Emmanuel Macron")]
     assert "Celui" not in people(text, "fr")
+
+
+def test_a_lone_first_name_tagged_misc_is_a_person_the_role_can_point_to():
+    text = ("Le préfet a ordonné l'arrêt du parc éolien. Pour Aurélie et sa famille, qui s'étaient installés "
+            "dans un ancien couvent de la commune, la situation était devenue invivable.\n\n"
+            "\"C'est une machine à laver dehors, en permanence\", raconte la jeune femme.")
+    assert "Aurélie" in people(text, "fr")
+    assert quotes(text, "fr") == [("C'est une machine à laver dehors, en permanence", "Aurélie")]
