@@ -309,6 +309,11 @@ def build_index(doc: Doc) -> EntityIndex:
             if other.endswith(" " + folded) or folded.endswith(" " + other):
                 target = gi
                 break
+        if target is None:
+            # "Carine Durrieu" is "Carine Durrieu Diebolt", the tagger having cut her name short
+            target = next((gi for gi in range(len(groups) - 1, -1, -1)
+                           if fold(groups[gi].canonical).startswith(folded + " ")
+                           or folded.startswith(fold(groups[gi].canonical) + " ")), None)
         for gi in reversed(surname_groups.get(surname, []) if target is None else []):
             other_first = fold(groups[gi].canonical.split()[0])
             initial = min(len(other_first), len(first)) <= 2  # "V. Poutine" is Vladimir Poutine

@@ -768,3 +768,11 @@ def test_a_lone_first_name_tagged_misc_is_a_person_the_role_can_point_to():
             "\"C'est une machine à laver dehors, en permanence\", raconte la jeune femme.")
     assert "Aurélie" in people(text, "fr")
     assert quotes(text, "fr") == [("C'est une machine à laver dehors, en permanence", "Aurélie")]
+
+
+def test_a_name_cut_short_by_the_tagger_joins_the_full_name():
+    text = ("Me Carine Durrieu, avocate de l'une des plaignantes, a réagi.\n\n"
+            "« Elles ont le sentiment d'avoir été entendues », souligne Me Carine Durrieu Diebolt.")
+    found = people(text, "fr")
+    assert "Carine Durrieu Diebolt" in found and "Carine Durrieu" not in found
+    assert quotes(text, "fr")[0][1] == "Carine Durrieu Diebolt"
