@@ -376,9 +376,21 @@ class _Attributor:
                 continue
             g = self.index.groups[m.group]
             if g.label == "PER" and self._gender_of(m.group) == gender and not self._after_preposition(a) \
-                    and not (role and self._role_conflict(m.group, role)):
+                    and not self._names_a_complement(a) and not (role and self._role_conflict(m.group, role)):
                 return m.group
         return -1
+
+    def _names_a_complement(self, i: int) -> bool:
+        """Whether the name at token i follows a noun complement and a comma: "directeur de
+        campagne de son principal opposant, Cellou Dalein Diallo" names the opponent, who is
+        not the one acting."""
+        doc = self.doc
+        if i < 3 or doc[i - 1].text != "," or doc[i - 2].pos_ != "NOUN":
+            return False
+        k = i - 3
+        while k > 0 and i - k <= 6 and doc[k].pos_ in ("DET", "ADJ", "NOUN"):
+            k -= 1
+        return doc[k].lower_ in ("de", "du", "des", "d'", "d’", "of")
 
     def _role_conflict(self, group: int, role: tuple[str, frozenset[str]]) -> bool:
         same_head = [r for r in self.bound_roles.get(group, []) if r[0] == role[0]]
@@ -657,6 +669,10 @@ class _Attributor:
             if doc[i].text == "," and crossed_preposition and i + 1 < len(doc) and self.sent[i] == self.sent[verb]:
                 i += 1  # "explique à TNTV, la procureure de la République Solène Belaouar"
                 continue
+            if doc[i].lower_ == "auprès" and post_quote and self._adjunct_end(i) is not None:
+                crossed_preposition = True  # "reconnaît auprès de l'AFP la secrétaire confédérale X"
+                i = self._adjunct_end(i)
+                continue
             if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") \
                     or ((doc[i].pos_ == "ADJ" or "Part" in doc[i].morph.get("VerbForm")) and doc[i].is_lower
                         and i + 1 < len(doc) and doc[i + 1].pos_ == "DET") \
@@ -750,7 +766,9 @@ class _Attributor:
         """End of a prepositional adjunct starting at token i ("à Bruxelles", "à l'AFP",
         "devant la presse", "in a statement"), or None when token i does not open one."""
         doc = self.doc
-        if doc[i].pos_ != "ADP" or doc[i].lower_ in ("de", "of", "by", "par", "selon"):
+        if doc[i].lower_ == "auprès" and i + 1 < len(doc) and doc[i + 1].lower_ in ("de", "du", "des", "d'", "d’"):
+            i += 1  # "auprès de": a preposition of two words
+        elif doc[i].pos_ != "ADP" or doc[i].lower_ in ("de", "of", "by", "par", "selon"):
             return None
         j = i + 1
         g = self.group_at[j] if j < len(doc) else -1

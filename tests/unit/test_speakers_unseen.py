@@ -776,3 +776,18 @@ def test_a_name_cut_short_by_the_tagger_joins_the_full_name():
     found = people(text, "fr")
     assert "Carine Durrieu Diebolt" in found and "Carine Durrieu" not in found
     assert quotes(text, "fr")[0][1] == "Carine Durrieu Diebolt"
+
+
+def test_aupres_de_the_agency_is_an_adjunct_before_the_inverted_subject():
+    text = ("La CGT organise jeudi une nouvelle journée d'action.\n\n"
+            "« On tenait à ce qu'il n'y ait pas de pause totale pendant les congés », reconnaît auprès de "
+            "l'AFP la secrétaire confédérale Céline Verzeletti.")
+    assert quotes(text, "fr")[0][1] == "Céline Verzeletti"
+
+
+def test_a_name_set_after_a_noun_complement_does_not_take_the_floor():
+    # a real article (gold test21): "…, a accusé devant la presse Fodé Oussou Fofana, directeur de
+    # campagne de son principal opposant, Cellou Dalein Diallo. ¶ «…», a-t-il détaillé."
+    doc = next(d for d in load_gold(GOLD / "test21-fr-a.json") if d.id == "t21-fr-a13")
+    said = {text[:30]: speaker for text, speaker in quotes(doc.text, "fr")}
+    assert said["Les administrateurs territoria"] == "Fodé Oussou Fofana"
