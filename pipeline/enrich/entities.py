@@ -284,6 +284,7 @@ def build_index(doc: Doc) -> EntityIndex:
     _relabel_named_people(raw, text)
     _relabel_speaking_surnames(doc, raw)
     _relabel_first_names(doc, raw)
+    _relabel_qualifiers(doc, raw)
     _join_split_names(raw, text)
     _trim_person_titles(raw)
 
@@ -654,6 +655,22 @@ def _relabel_first_names(doc: Doc, raw: list[Mention]) -> None:
             and not (i > 0 and doc[i - 1].pos_ == "DET")
         if age or lives or role or acts or lone:
             m.label = "PER"
+
+
+def _relabel_qualifiers(doc: Doc, raw: list[Mention]) -> None:
+    """"The Lib Dem councillor added": a "person" between "the" and a role noun qualifies the
+    role (a party, a place), it is not the person who holds it."""
+    if doc.lang_ != "en":
+        return
+    starts = {t.idx: t.i for t in doc}
+    ends = {t.idx + len(t.text): t.i for t in doc}
+    for m in raw:
+        i, last = starts.get(m.start), ends.get(m.end)
+        if m.label != "PER" or i is None or last is None or i == 0 or last + 1 >= len(doc):
+            continue
+        after = doc[last + 1]
+        if doc[i - 1].lower_ == "the" and after.is_lower and after.lower_ in lexicon_en.ROLE_NOUNS:
+            m.label = "ORG"
 
 
 def _relabel_named_people(raw: list[Mention], text: str) -> None:

@@ -35,7 +35,7 @@ from pipeline.enrich.ranking import CandidateFeatures, active_weights, choose
 _SENTENCE_FINAL = frozenset(".!?…")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PREPOSITIONS = frozenset("de du des d' d’ of the à au aux".split())
-_TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof".split())
+_TITLES = frozenset("m mme mlle me mgr pr dr mr mrs ms prof cllr coun sir".split())
 # who can be a speaker: a person, or failing that an organisation; never a place or a thing
 _SPEAKER_LABELS = frozenset({"PER", "ORG"})
 _DOCUMENT_DETERMINERS = frozenset("the a an his her their its le la l' l’ un une ce cette son sa leur this".split())

@@ -791,3 +791,15 @@ def test_a_name_set_after_a_noun_complement_does_not_take_the_floor():
     doc = next(d for d in load_gold(GOLD / "test21-fr-a.json") if d.id == "t21-fr-a13")
     said = {text[:30]: speaker for text, speaker in quotes(doc.text, "fr")}
     assert said["Les administrateurs territoria"] == "Fodé Oussou Fofana"
+
+
+def test_a_party_before_a_role_noun_is_no_person_and_cllr_is_a_title():
+    text = ("Councillor Mark Wilkes said the council had no head of planning.\n\n"
+            "He directed remarks at the Labour opposition.\n\n"
+            "The Lib Dem councillor added: \"Perhaps members opposite would be happy for this.\"")
+    assert quotes(text, "en")[-1][1] == "Mark Wilkes"
+    assert "Lib Dem" not in people(text, "en")
+    text = ("Cllr Gavin Callaghan said: \"It is unacceptable.\"\n\n"
+            "However, the leader of the Conservatives Group, Cllr Phil Turner, told Local Government Lawyer "
+            "that the move was \"absolutely outrageous\" and a move to deflect Cllr Callaghan's own failings.")
+    assert quotes(text, "en")[-1] == ("absolutely outrageous", "Phil Turner")
