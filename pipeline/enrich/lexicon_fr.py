@@ -149,7 +149,10 @@ ROLE_NOUNS = frozenset(
     commerçante gérant gérante propriétaire enseignant enseignante infirmier infirmière pompier adjoint
     adjointe attaquant attaquante défenseur diplomate émissaire envoyé envoyée retraité retraitée
     étudiant étudiante lycéen lycéenne mère père fils fille frère sœur épouse mari veuve veuf
-    sélectionneuse""".split()
+    sélectionneuse
+    trentenaire quadragénaire quinquagénaire sexagénaire septuagénaire octogénaire nonagénaire
+    quadra quinqua victime suspect suspecte prévenu prévenue accusé accusée plaignant plaignante
+    détenu détenue""".split()
 )
 # "les propos de X", "les déclarations de X": a noun of speech whose owner is the source.
 SPEECH_NOUNS = frozenset("propos déclaration déclarations paroles mots insistance affirmation affirmations "

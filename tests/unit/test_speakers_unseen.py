@@ -803,3 +803,10 @@ def test_a_party_before_a_role_noun_is_no_person_and_cllr_is_a_title():
             "However, the leader of the Conservatives Group, Cllr Phil Turner, told Local Government Lawyer "
             "that the move was \"absolutely outrageous\" and a move to deflect Cllr Callaghan's own failings.")
     assert quotes(text, "en")[-1] == ("absolutely outrageous", "Phil Turner")
+
+
+def test_an_age_noun_points_back_to_the_person():
+    text = ("Jean Dupont, 52 ans, a été interpellé samedi à Lyon.\n\n"
+            "Devant le tribunal, la magistrate l'a longuement interrogé.\n\n"
+            "« Je regrette tout », a déclaré le quinquagénaire.")
+    assert quotes(text, "fr") == [("Je regrette tout", "Jean Dupont")]
