@@ -83,6 +83,7 @@ _SUBORDINATE_DEPS = frozenset("advcl ccomp acl csubj xcomp".split())
 
 
 # A dateline before the first words of an article: "MONTRÉAL – ", "PARIS (AFP) - ".
+_SIGNATURE_DASH = re.compile(r"(?:--|[—–-])\s*")
 _CREDIT = re.compile(r"photo|crédit|credit|©|illustration|image", re.IGNORECASE)
 _DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:\s*\([^()]{1,20}\))?\s*[–—-]\s*")
 
@@ -1194,11 +1195,36 @@ class _Attributor:
         # 5. a paragraph ending with a colon introduces the quotation below it: "Il ajoute :",
         # "Statement from Representative Kathleen Rice:"
         ref, cue, found = self._colon_intro(span)
+        if found and (ref is None or ref.kind in ("none", "rel")):
+            # "Who said what at Wimbledon on Tuesday:" names nobody; a signature line may
+            signed = self._dash_signature(span)
+            if signed[2]:
+                return signed
         if found:
             return ref, cue, found
         # 6. a short label without a verb names who speaks: "Le plus heureux : Stéphane Moulin
         # (entraîneur d'Angers)" on the line above the quotation, or glued before it
-        return self._label_intro(span)
+        ref, cue, found = self._label_intro(span)
+        if found:
+            return ref, cue, found
+        # 7. a signature line under the quotation: "-- Elina Svitolina after speaking to …"
+        return self._dash_signature(span)
+
+    def _dash_signature(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
+        line_end = self.text.find("\n", span.outer_end)
+        if line_end < 0 or _WORD.search(self.text[span.outer_end:line_end]):
+            return None, None, False
+        after = self.text[line_end:].lstrip()
+        dash = _SIGNATURE_DASH.match(after)
+        if dash is None:
+            return None, None, False
+        start = len(self.text) - len(after) + dash.end()
+        if "(@" in after[:after.find("\n") if "\n" in after else len(after)]:
+            return None, None, False  # "— BFMTV (@BFMTV) June 3, 2021": who posted, not who spoke
+        k = self._tok(start)
+        if k < len(self.doc) and self._speaker_group(self.group_at[k]):
+            return _Ref("ent", k, group=self.group_at[k]), None, True
+        return None, None, False
 
     def _colon_intro(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
         if not self._leads_paragraph(span):

@@ -810,3 +810,17 @@ def test_an_age_noun_points_back_to_the_person():
             "Devant le tribunal, la magistrate l'a longuement interrogé.\n\n"
             "« Je regrette tout », a déclaré le quinquagénaire.")
     assert quotes(text, "fr") == [("Je regrette tout", "Jean Dupont")]
+
+
+def test_a_signature_line_under_the_quotation_names_its_speaker_but_a_tweet_byline_does_not():
+    text = ("Who said what at Wimbledon on Tuesday:\n\n"
+            "\"First of all I am going to have a beer probably.\"\n\n"
+            "-- Elina Svitolina on her plans to celebrate.\n\n"
+            "\"I had these little chances that in the end I didn't make.\"\n\n"
+            "-- Andrey Rublev after his defeat.")
+    assert [s for _, s in quotes(text, "en")] == ["Elina Svitolina", "Andrey Rublev"]
+    text = ("Emmanuel Macron a été interpellé par un homme.\n\n"
+            "\"Vous êtes quand même gonflés\"\n"
+            "— BFMTV (@BFMTV) June 3, 2021\n\n"
+            "Plus tard, le président a discuté avec un opposant.")
+    assert quotes(text, "fr")[0][1] != "BFMTV"
