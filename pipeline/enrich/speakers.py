@@ -282,7 +282,7 @@ class _Attributor:
             k = j
             while k >= 0 and k > a - 12 and not doc[k].is_punct and not doc[k].is_space \
                     and doc[k].pos_ not in ("VERB", "AUX", "PRON", "CCONJ"):
-                k -= 1  # (not past "et": "l'élu X et le préfet Y" gives Y no role of X's)
+                k -= 1  # (not past "et", "mais": "l'élu X et le préfet Y" gives Y no role of X's)
             if j >= 0 and doc[j].pos_ != "ADP" and doc[j].lower_ not in _PREPOSITIONS:
                 # ("l'avocat de Carlo Lavizzari": the role is someone else's)
                 self._bind(m.group, self._role_key(k + 1, j + 1))

@@ -826,8 +826,9 @@ def test_a_signature_line_under_the_quotation_names_its_speaker_but_a_tweet_byli
     assert quotes(text, "fr")[0][1] != "BFMTV"
 
 
-def test_a_role_written_before_a_name_stops_at_et():
-    # a real article (gold test21): "… et la juge Thokozile Masipa": the judge's role is hers alone
+def test_a_role_written_before_a_name_stops_at_a_conjunction():
+    # a real article (gold test21): "L'avocat d'Oscar Pistorius avait lui plaidé pour une peine
+    # d'intérêt général. Mais la juge Thokozile Masipa a estimé …": her role starts after "Mais"
     doc = next(d for d in load_gold(GOLD / "test21-fr-a.json") if d.id == "t21-fr-a01")
     said = {text[:30]: speaker for text, speaker in quotes(doc.text, "fr")}
     assert said["La décision est la mienne, et "] == "Thokozile Masipa"
