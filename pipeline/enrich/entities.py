@@ -33,7 +33,8 @@ _HONORIFICS = frozenset(
     "m. m mm. mme mmes mlle me mgr pr dr dr. mr mr. mrs mrs. ms ms. miss prof prof. sen sen. rep rep. "
     "gov gov. cpl cpl. sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp. president "
     "président présidente minister ministre chief judge juge cllr cllr. councillor cr cr. coun coun. cllrs "
-    "speaker justice supt supt. smt shri sri alhaji alhaja ayatollah datuk dato datin".split()
+    "speaker justice supt supt. smt shri sri alhaji alhaja ayatollah datuk dato datin taoiseach tánaiste "
+    "tanaiste".split()
 )
 _STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
 _NAME_PARTICLES = frozenset("de du des la le van von der den di da do dos das del bin ben al el ibn y e".split())

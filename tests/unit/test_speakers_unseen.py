@@ -832,3 +832,8 @@ def test_a_role_written_before_a_name_stops_at_a_conjunction():
     doc = next(d for d in load_gold(GOLD / "test21-fr-a.json") if d.id == "t21-fr-a01")
     said = {text[:30]: speaker for text, speaker in quotes(doc.text, "fr")}
     assert said["La décision est la mienne, et "] == "Thokozile Masipa"
+
+
+def test_taoiseach_is_a_title_before_the_name():
+    found = people("Taoiseach Leo Varadkar said the broadcaster must restore public trust.", "en")
+    assert "Leo Varadkar" in found and "Taoiseach Leo Varadkar" not in found
