@@ -159,8 +159,11 @@ def _clean_span(span: Span, label: str) -> tuple[int, int] | None:
         words = [t for t in doc[start:end] if not t.is_punct]
         if not words or any(t.text[:1].islower() and t.lower_ not in _NAME_PARTICLES for t in words):
             return None
-        if words[0].lower_ in _NAME_PARTICLES and any(t.pos_ == "DET" for t in words):
-            return None  # "président de la République": what follows the role is its complement
+        titled = last_title is not None and last_title == start - 1 and words[0].text[:1].isupper()
+        if words[0].lower_ in _NAME_PARTICLES and any(t.pos_ == "DET" for t in words) and not titled:
+            # "président de la République": what follows the role is its complement (but after
+            # "M." a capitalised "Le" starts the surname: "M. Le Maire", "Mme Le Pen")
+            return None
     if start >= end or not any(ch.isalpha() for ch in doc[start:end].text):
         return None
     return start, end

@@ -837,3 +837,10 @@ def test_a_role_written_before_a_name_stops_at_a_conjunction():
 def test_taoiseach_is_a_title_before_the_name():
     found = people("Taoiseach Leo Varadkar said the broadcaster must restore public trust.", "en")
     assert "Leo Varadkar" in found and "Taoiseach Leo Varadkar" not in found
+
+
+def test_after_monsieur_a_capitalised_le_starts_the_surname():
+    text = ("Bercy se félicite du recul de l'inflation.\n\n"
+            "\"La réponse est non\", a estimé M. Le Maire.\n\n"
+            "\"Nous sommes en train de gagner ce combat\", a ajouté le ministre.")
+    assert [s for _, s in quotes(text, "fr")] == ["Le Maire", "Le Maire"]
