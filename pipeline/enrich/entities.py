@@ -34,7 +34,7 @@ _HONORIFICS = frozenset(
     "gov gov. cpl cpl. sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp. president "
     "président présidente minister ministre chief judge juge cllr cllr. councillor cr cr. coun coun. cllrs "
     "speaker justice supt supt. smt shri sri alhaji alhaja ayatollah datuk dato datin taoiseach tánaiste "
-    "tanaiste".split()
+    "tanaiste monsieur madame mademoiselle".split()
 )
 _STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
 _NAME_PARTICLES = frozenset("de du des la le van von der den di da do dos das del bin ben al el ibn y e".split())
@@ -414,7 +414,9 @@ _APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
 _KINSHIP_WORDS = frozenset("mum mom mummy mommy dad daddy papa maman papy mamie grandma grandpa granny".split())
 # demonstrative pronouns the tagger sometimes takes for a name ("Celui qui affirme …")
 _PRONOUNS_TAKEN_FOR_NAMES = frozenset("celui celle ceux celles".split())
-_NOT_NAMES = _TITLE_WORDS | _KINSHIP_WORDS | _PRONOUNS_TAKEN_FOR_NAMES  # a span that is only one of these is no name
+_COURTESY_TITLES = frozenset("monsieur madame mademoiselle".split())
+# a span that is only one of these is no name
+_NOT_NAMES = _TITLE_WORDS | _KINSHIP_WORDS | _PRONOUNS_TAKEN_FOR_NAMES | _COURTESY_TITLES
 _NEWS_AGENCIES = frozenset(
     "xinhua afp reuters ap ani pti ians tass ria belga ansa efe dpa kyodo yonhap anadolu".split())
 _INSTITUTION_NOUNS = frozenset(fold(w) for w in lexicon_fr.ORG_KIND_NOUNS) | frozenset(

@@ -844,3 +844,10 @@ def test_after_monsieur_a_capitalised_le_starts_the_surname():
             "\"La réponse est non\", a estimé M. Le Maire.\n\n"
             "\"Nous sommes en train de gagner ce combat\", a ajouté le ministre.")
     assert [s for _, s in quotes(text, "fr")] == ["Le Maire", "Le Maire"]
+
+
+def test_monsieur_is_a_title_not_a_name():
+    text = ("Le conseil municipal a débattu des finances.\n\n"
+            "\"Le débat illustre à merveille les choix\", a lancé Monsieur Nicolas Feat.")
+    assert quotes(text, "fr") == [("Le débat illustre à merveille les choix", "Nicolas Feat")]
+    assert "Monsieur" not in people(text, "fr")
