@@ -191,7 +191,8 @@ _TITLE_WORDS = _ROLE_WORDS | frozenset(
     assemblywoman deputy trooper supervisor trustee provost rabbi reverend
     imam bishop cardinal archbishop pastor coroner marshal magistrate
     nurse machinist astronomer scientist researcher teacher farmer student resident worker
-    brigadier colonel sergeant constable inspector detective lieutenant captain""".split()
+    brigadier colonel sergeant constable inspector detective lieutenant captain
+    councilmember passenger motorist bystander shopper spectator""".split()
 ) - _STYLED
 _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())
@@ -408,7 +409,7 @@ def build_index(doc: Doc) -> EntityIndex:
 _PERSONAL_TITLES = frozenset("mr mr. mrs mrs. ms ms. dr dr. m. mme me mlle cllr cllr. councillor".split())
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|to|from|near|à|en|au|aux|dans|vers|of|de|du)\s+$", re.IGNORECASE)
 _WORD_REST = re.compile(r"\w+")
-_POST_NOMINALS = frozenset("MS AM MP MSP MLA MEP TD QC KC OBE MBE CBE".split())
+_POST_NOMINALS = frozenset("MS AM MP MSP MLA MEP TD QC KC SC OBE MBE CBE".split())
 _APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
 # what a family calls its members is not a name: "Mum said", "Papa a raconté"
 _KINSHIP_WORDS = frozenset("mum mom mummy mommy dad daddy papa maman papy mamie grandma grandpa granny".split())

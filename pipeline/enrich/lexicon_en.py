@@ -70,7 +70,7 @@ ROLE_NOUNS = frozenset(
     farmer rancher grower owner teacher nurse physician researcher scientist deputy trooper firefighter
     witness neighbor neighbour mother father son daughter wife husband widow brother sister student
     player striker goalkeeper midfielder defender economist expert worker employee resident envoy
-    diplomat cfo coo cto councillor councilor alderman alderwoman victim suspect defendant
+    diplomat cfo coo cto councillor councilor alderman alderwoman victim suspect defendant taoiseach tanaiste
     cm pm pro mla dgp""".split()
 )
 SPEECH_NOUNS = frozenset("insistence statement statements words remarks claim claims comments comment "

@@ -851,3 +851,9 @@ def test_monsieur_is_a_title_not_a_name():
             "\"Le débat illustre à merveille les choix\", a lancé Monsieur Nicolas Feat.")
     assert quotes(text, "fr") == [("Le débat illustre à merveille les choix", "Nicolas Feat")]
     assert "Monsieur" not in people(text, "fr")
+
+
+def test_passenger_and_councilmember_are_descriptions_and_sc_is_a_post_nominal():
+    found = people("Passenger Luke Wheeldon said there was no warning. Councilmember Willie Lightfoot asked "
+                   "a question. Anthony Sammon SC said that was not true.", "en")
+    assert {"Luke Wheeldon", "Willie Lightfoot", "Anthony Sammon"} <= set(found)
