@@ -29,13 +29,15 @@ LABELS = {
     "LANGUAGE": "MISC", "PRODUCT": "MISC",
 }
 _LEADING_DETERMINERS = frozenset("le la les l' l’ the a an".split())
+# never a name on their own, and cut from the front of one
+_COURTESY_TITLES = frozenset("monsieur madame mademoiselle".split())
 _HONORIFICS = frozenset(
     "m. m mm. mme mmes mlle me mgr pr dr dr. mr mr. mrs mrs. ms ms. miss prof prof. sen sen. rep rep. "
     "gov gov. cpl cpl. sgt sgt. lt lt. gen gen. col col. capt capt. det det. insp insp. president "
     "président présidente minister ministre chief judge juge cllr cllr. councillor cr cr. coun coun. cllrs "
     "speaker justice supt supt. smt shri sri alhaji alhaja ayatollah datuk dato datin taoiseach tánaiste "
-    "tanaiste monsieur madame mademoiselle".split()
-)
+    "tanaiste".split()
+) | _COURTESY_TITLES
 _STYLED = frozenset("sir dame lord lady".split())  # part of a name as written, unlike "M."
 _NAME_PARTICLES = frozenset("de du des la le van von der den di da do dos das del bin ben al el ibn y e".split())
 # Credit lines: " - Firstname NAME / AGENCY / AFP", "(Sidney Cohen/CBC News)", "[AFP]".
@@ -415,7 +417,6 @@ _APOSTROPHE_SURNAME = re.compile(r" (?:O|D|Dell|Dall)['’][A-Z][\w-]+")
 _KINSHIP_WORDS = frozenset("mum mom mummy mommy dad daddy papa maman papy mamie grandma grandpa granny".split())
 # demonstrative pronouns the tagger sometimes takes for a name ("Celui qui affirme …")
 _PRONOUNS_TAKEN_FOR_NAMES = frozenset("celui celle ceux celles".split())
-_COURTESY_TITLES = frozenset("monsieur madame mademoiselle".split())
 # a span that is only one of these is no name
 _NOT_NAMES = _TITLE_WORDS | _KINSHIP_WORDS | _PRONOUNS_TAKEN_FOR_NAMES | _COURTESY_TITLES
 _NEWS_AGENCIES = frozenset(

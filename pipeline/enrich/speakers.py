@@ -82,9 +82,11 @@ def _folded_lexicon(lex: ModuleType) -> tuple[dict[str, str], frozenset[str], fr
 _SUBORDINATE_DEPS = frozenset("advcl ccomp acl csubj xcomp".split())
 
 
-# A dateline before the first words of an article: "MONTRÉAL – ", "PARIS (AFP) - ".
+# The dash opening a signature line under a quotation: "-- Elina Svitolina on her plans".
 _SIGNATURE_DASH = re.compile(r"(?:--|[—–-])\s*")
+# Words of a photo credit, which is no speaker label: "Photo : Jean Dupont / AFP".
 _CREDIT = re.compile(r"photo|crédit|credit|©|illustration|image", re.IGNORECASE)
+# A dateline before the first words of an article: "MONTRÉAL – ", "PARIS (AFP) - ".
 _DATELINE = re.compile(r"\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. -]+(?:\s*\([^()]{1,20}\))?\s*[–—-]\s*")
 
 
@@ -670,9 +672,10 @@ class _Attributor:
             if doc[i].text == "," and crossed_preposition and i + 1 < len(doc) and self.sent[i] == self.sent[verb]:
                 i += 1  # "explique à TNTV, la procureure de la République Solène Belaouar"
                 continue
-            if doc[i].lower_ == "auprès" and post_quote and self._adjunct_end(i) is not None:
+            pp_end = self._adjunct_end(i) if doc[i].lower_ == "auprès" and post_quote else None
+            if pp_end is not None:
                 crossed_preposition = True  # "reconnaît auprès de l'AFP la secrétaire confédérale X"
-                i = self._adjunct_end(i)
+                i = pp_end
                 continue
             if doc[i].lower_ in self.lex.SKIPPABLE or doc[i].pos_ in ("ADV", "NUM") \
                     or ((doc[i].pos_ == "ADJ" or "Part" in doc[i].morph.get("VerbForm")) and doc[i].is_lower
@@ -1211,17 +1214,15 @@ class _Attributor:
         return self._dash_signature(span)
 
     def _dash_signature(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
+        """The speaker named on a line starting with a dash right under the quotation."""
         line_end = self.text.find("\n", span.outer_end)
         if line_end < 0 or _WORD.search(self.text[span.outer_end:line_end]):
             return None, None, False
         after = self.text[line_end:].lstrip()
         dash = _SIGNATURE_DASH.match(after)
-        if dash is None:
-            return None, None, False
-        start = len(self.text) - len(after) + dash.end()
-        if "(@" in after[:after.find("\n") if "\n" in after else len(after)]:
-            return None, None, False  # "— BFMTV (@BFMTV) June 3, 2021": who posted, not who spoke
-        k = self._tok(start)
+        if dash is None or "(@" in after.split("\n", 1)[0]:
+            return None, None, False  # ("— BFMTV (@BFMTV) June 3, 2021": who posted, not who spoke)
+        k = self._tok(len(self.text) - len(after) + dash.end())
         if k < len(self.doc) and self._speaker_group(self.group_at[k]):
             return _Ref("ent", k, group=self.group_at[k]), None, True
         return None, None, False
@@ -1257,6 +1258,8 @@ class _Attributor:
         return None, None, False
 
     def _label_intro(self, span: QuoteSpan) -> tuple[_Ref | None, str | None, bool]:
+        """The person of a short verbless label on the line above the quotation, or glued
+        before it and ending with a bracket, a colon or a dash."""
         line_start = self.text.rfind("\n", 0, span.open_mark) + 1
         prev_end = max((s.outer_end for s in self.spans if s.outer_end <= span.open_mark), default=0)
         start, end = max(line_start, prev_end), span.open_mark
@@ -1543,9 +1546,8 @@ class _Attributor:
         para_end = len(self.text) if para_end < 0 else para_end
         for k in range(self._tok_end(end), self._tok(para_end)):
             t = self.doc[k]
-            if self.in_quote[k] or "subj" not in t.dep_ or t.head.dep_.split(":")[0] in _SUBORDINATE_DEPS:
-                continue
-            if t.dep_.startswith("expl"):
+            if self.in_quote[k] or "subj" not in t.dep_ or t.dep_.startswith("expl") \
+                    or t.head.dep_.split(":")[0] in _SUBORDINATE_DEPS:
                 continue
             g = self.group_at[t.i]
             return g if self._person(g) else -1  # the first subject only
