@@ -61,6 +61,7 @@ class Mention:
     text: str
     label: str
     group: int = -1  # index into EntityIndex.groups
+    speaks: bool = False  # stands as the speaker right after a quotation and its speech verb
 
 
 @dataclass
@@ -390,7 +391,8 @@ def build_index(doc: Doc) -> EntityIndex:
     for gi, g in enumerate(groups):
         if gi in multi_groups or not g.mentions:
             continue
-        votes = Counter(m.label for m in g.mentions)
+        # a name that speaks somewhere in the article is not a place ("précise Météo-France")
+        votes = Counter(m.label for m in g.mentions if m.speaks) or Counter(m.label for m in g.mentions)
         best = max(votes.values())
         tied = [lab for lab, n in votes.items() if n == best]
         g.label = next((lab for lab in ("LOC", "ORG", "MISC", "PER") if lab in tied), tied[0])
@@ -813,6 +815,8 @@ def _relabel_inverted_speaker(doc: Doc, verb: Token, raw: list[Mention]) -> None
     mention = next((m for m in raw if m.start == doc[after].idx), None)
     if mention is not None and mention.label == "LOC":
         mention.label = "PER" if first_name_gender(mention.text.split()[0]) else "ORG"
+    if mention is not None:
+        mention.speaks = True
 
 
 def _add_speaking_names(doc: Doc, raw: list[Mention], credits: list[tuple[int, int]]) -> None:

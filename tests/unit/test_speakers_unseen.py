@@ -857,3 +857,13 @@ def test_passenger_and_councilmember_are_descriptions_and_sc_is_a_post_nominal()
     found = people("Passenger Luke Wheeldon said there was no warning. Councilmember Willie Lightfoot asked "
                    "a question. Anthony Sammon SC said that was not true.", "en")
     assert {"Luke Wheeldon", "Willie Lightfoot", "Anthony Sammon"} <= set(found)
+
+
+def test_a_name_that_speaks_after_a_quotation_is_not_a_place_anywhere_in_the_article():
+    # the tagger takes "Météo-France" for a place at both mentions; after a quotation and its
+    # speech verb it is the speaker, and the whole entity stops being a place
+    text = ("\"La chaleur va s'étendre et s'accentuer dimanche et lundi\", précise Météo-France dans son "
+            "bulletin.\n\nLes températures minimales seront supérieures à 20°C, précise Météo-France.")
+    entities = {e.text: e.label for e in analyse_text(text, "fr").entities}
+    assert entities.get("Météo-France") == "ORG"
+    assert quotes(text, "fr") == [("La chaleur va s'étendre et s'accentuer dimanche et lundi", "Météo-France")]
