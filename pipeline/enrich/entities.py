@@ -195,7 +195,9 @@ _TITLE_WORDS = _ROLE_WORDS | frozenset(
     imam bishop cardinal archbishop pastor coroner marshal magistrate
     nurse machinist astronomer scientist researcher teacher farmer student resident worker
     brigadier colonel sergeant constable inspector detective lieutenant captain
-    councilmember passenger motorist bystander shopper spectator""".split()
+    councilmember passenger motorist bystander shopper spectator
+    treasurer comptroller auditor registrar ombudsman chairperson vicar chaplain rector
+    whip""".split()
 ) - _STYLED
 _FEMININE_TITLES = frozenset("mme mmes mlle madame mrs mrs. ms ms. miss dame lady".split())
 _MASCULINE_TITLES = frozenset("m. mr mr. monsieur sir lord".split())

@@ -867,3 +867,10 @@ def test_a_name_that_speaks_after_a_quotation_is_not_a_place_anywhere_in_the_art
     entities = {e.text: e.label for e in analyse_text(text, "fr").entities}
     assert entities.get("Météo-France") == "ORG"
     assert quotes(text, "fr") == [("La chaleur va s'étendre et s'accentuer dimanche et lundi", "Météo-France")]
+
+
+def test_common_official_titles_are_cut_from_the_name():
+    text = ("Treasurer Jim Chalmers says he is \"aware of the history\" of the surplus.\n\n"
+            "\"I'm taking a much more cautious approach,\" Dr Chalmers said.")
+    assert [speaker for _, speaker in quotes(text, "en")] == ["Jim Chalmers", "Jim Chalmers"]
+    assert "Treasurer Jim Chalmers" not in people(text, "en")
