@@ -14,28 +14,23 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.enrich.analyse import analyse_texts  # noqa: E402
-from pipeline.enrich.evaluate import load_gold, quotes_match, same_speaker  # noqa: E402
+from pipeline.enrich.evaluate import Score, load_gold, score_document  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold"
 SECOND = ROOT / "tests" / "data" / "agreement"
 
 
-def agree(a: str | None, b: str | None) -> bool:
-    """Same speaker, or both null."""
-    if not a or not b:
-        return not a and not b
-    return same_speaker(a, b)
-
-
 def main() -> None:
-    # per language: [second agrees with gold, gold named] and system counts on found quotations
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # per language, scored by the scorer `depeche evaluate` uses: the second reading against the
+    # gold, the system against the gold, and the system against the second reading
+    scores: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
     for second_path in sorted(SECOND.glob("*.second.json")):
         gold_docs = load_gold(GOLD / second_path.name.replace(".second", ""))
         second = {entry["id"]: entry["speakers"] for entry in json.loads(second_path.read_text(encoding="utf-8"))}
@@ -45,29 +40,21 @@ def main() -> None:
             if len(speakers) != len(doc.quotes):
                 raise SystemExit(f"{second_path.name}: {doc.id} has {len(speakers)} speakers "
                                  f"for {len(doc.quotes)} quotations")
-            c = counts[doc.lang]
-            used: set[int] = set()
-            for g, other in zip(doc.quotes, speakers, strict=True):
-                if not g.get("speaker"):
-                    continue
-                c["named"] += 1
-                c["second_agrees"] += agree(other, g["speaker"])
-                hit = next((i for i, q in enumerate(analysis.quotes)
-                            if i not in used and quotes_match(q.text, g["quote"])), None)
-                if hit is None:
-                    continue
-                used.add(hit)
-                predicted = analysis.quotes[hit].speaker
-                c["found"] += 1
-                c["system_vs_gold"] += agree(predicted, g["speaker"])
-                if other:
-                    c["found_second_named"] += 1
-                    c["system_vs_second"] += agree(predicted, other)
-    for lang, c in sorted(counts.items()):
-        print(f"{lang}: second reading agrees with the gold on {c['second_agrees']}/{c['named']} "
-              f"named speakers ({c['second_agrees'] / c['named']:.3f}); system on found quotations: "
-              f"{c['system_vs_gold'] / c['found']:.3f} against the gold, "
-              f"{c['system_vs_second'] / c['found_second_named']:.3f} against the second reading")
+            second_quotes = [{"text": g["quote"], "speaker": s} for g, s in zip(doc.quotes, speakers, strict=True)]
+            # the second reading as gold, on the quotations the gold names a speaker for
+            second_doc = replace(doc, quotes=[{**g, "speaker": s if g.get("speaker") else None}
+                                              for g, s in zip(doc.quotes, speakers, strict=True)])
+            system_quotes = [{"text": q.text, "speaker": q.speaker} for q in analysis.quotes]
+            s = scores[doc.lang]
+            s["second_vs_gold"].add(score_document(doc, second_quotes, []))
+            s["system_vs_gold"].add(score_document(doc, system_quotes, []))
+            s["system_vs_second"].add(score_document(second_doc, system_quotes, []))
+    for lang, s in sorted(scores.items()):
+        agreed = s["second_vs_gold"]
+        print(f"{lang}: second reading agrees with the gold on {agreed.speaker_correct}/{agreed.speaker_total} "
+              f"named speakers ({agreed.speaker_accuracy:.3f}); system on found quotations: "
+              f"{s['system_vs_gold'].speaker_accuracy:.3f} against the gold, "
+              f"{s['system_vs_second'].speaker_accuracy:.3f} against the second reading")
 
 
 if __name__ == "__main__":

@@ -1482,7 +1482,7 @@ class _Attributor:
                 k -= 1
         return -1
 
-    def _person_subject_of_sentence(self, first_tok: int, main_clause: bool = False, named: bool = False) -> int:
+    def _person_subject_of_sentence(self, first_tok: int, main_clause: bool = False) -> int:
         """The person who is the subject of a verb (outside quotations) in the sentence that
         starts at token first_tok (with main_clause: of its main verb, and not "on"), or -1."""
         doc = self.doc
@@ -1498,7 +1498,7 @@ class _Attributor:
                 ref = self._ref_at(start, after_verb=False)
                 if ref and ref.kind == "none" and self.group_at[t.i] >= 0:
                     ref = _Ref("ent", t.i, group=self.group_at[t.i])
-                if ref and ref.kind in (("ent",) if named else ("ent", "pron", "role")):
+                if ref and ref.kind in ("ent", "pron", "role"):
                     g = self.resolve(ref)
                     if g >= 0 and self.index.groups[g].label == "PER":
                         return g
